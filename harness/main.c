@@ -1,0 +1,7 @@
+/* drh's entry point: hands argv to the CLI. */
+#include "cli.h"
+
+int main(int argc, char **argv)
+{
+    return cli_main(argc, argv);
+}
