@@ -55,10 +55,10 @@ $(BUILD)/libdrh.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/drh: $(MAIN_OBJ) $(BUILD)/libdrh.a
-	$(CC) $(EXTRA_CFLAGS) -o $@ $^ $(pc_libs) -lpthread $(EXTRA_LDFLAGS)
+	$(CC) $(EXTRA_CFLAGS) -o $@ $^ $(pc_libs) -lpthread -lm $(EXTRA_LDFLAGS)
 
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libdrh.a
-	$(CC) $(EXTRA_CFLAGS) -o $@ $^ $(pc_libs) -lcunit -lpthread $(EXTRA_LDFLAGS)
+	$(CC) $(EXTRA_CFLAGS) -o $@ $^ $(pc_libs) -lcunit -lpthread -lm $(EXTRA_LDFLAGS)
 
 drh: $(BUILD)/drh
 	@cp $< $@

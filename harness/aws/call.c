@@ -1,0 +1,88 @@
+/* Protocol-level calls: see call.h. */
+#include "aws/call.h"
+
+#include "aws/service.h"
+#include "crypto.h"
+#include "mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void s_copy_code(const struct aws_response *r, char **code_out)
+{
+    if (code_out && r->error.code)
+        *code_out = xstrdup(r->error.code);
+}
+
+enum drh_status aws_query_call(struct aws_client *c, const char *service, const char *action,
+                               const struct aws_params *params, struct xml_doc **doc_out,
+                               const struct xml_node **result_out, char **code_out,
+                               struct drh_err *err)
+{
+    const struct aws_service *svc = aws_service_find(service);
+    if (!svc)
+        return drh_err_set(err, DRH_E_INTERNAL, "unknown AWS service '%s'", service);
+    char *body = aws_query_body(action, svc->api_version, params);
+    struct headers h;
+    headers_init(&h);
+    headers_add(&h, "Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+    struct aws_request req = {service, action, "POST", "/", NULL, &h, body, strlen(body)};
+    struct aws_response resp;
+    aws_response_init(&resp);
+    enum drh_status st = aws_client_send(c, &req, &resp, err);
+    if (st == DRH_OK) {
+        st = aws_query_parse(svc->protocol, action, buf_str(&resp.body), resp.body.len, doc_out,
+                             result_out, err);
+        if (st != DRH_OK)
+            drh_err_prefix(err, "%s %s", service, action);
+    } else {
+        s_copy_code(&resp, code_out);
+    }
+    aws_response_clean_up(&resp);
+    headers_clean_up(&h);
+    crypto_wipe(body, strlen(body)); /* may carry MasterUserPassword */
+    free(body);
+    return st;
+}
+
+enum drh_status aws_json_call(struct aws_client *c, const char *service, const char *operation,
+                              const char *method, const char *path, const char *query,
+                              const struct json *body, struct json **out, char **code_out,
+                              struct drh_err *err)
+{
+    const struct aws_service *svc = aws_service_find(service);
+    if (!svc)
+        return drh_err_set(err, DRH_E_INTERNAL, "unknown AWS service '%s'", service);
+    struct headers h;
+    headers_init(&h);
+    char *text = NULL;
+    if (svc->protocol == AWS_PROTO_JSON) {
+        aws_json_headers(&h, svc->target_prefix, operation);
+        method = "POST";
+        path = "/";
+        query = NULL;
+        text = body ? json_print(body, 0) : xstrdup("{}");
+    } else {
+        if (body)
+            text = json_print(body, 0);
+        if (text)
+            headers_add(&h, "Content-Type", "application/json");
+    }
+    struct aws_request req = {service, operation, method, path, query, &h, text,
+                              text ? strlen(text) : 0};
+    struct aws_response resp;
+    aws_response_init(&resp);
+    enum drh_status st = aws_client_send(c, &req, &resp, err);
+    *out = NULL;
+    if (st == DRH_OK && resp.body.len) {
+        st = json_parse(buf_str(&resp.body), resp.body.len, out, err);
+        if (st != DRH_OK)
+            drh_err_prefix(err, "%s %s: malformed response", service, operation);
+    } else if (st != DRH_OK) {
+        s_copy_code(&resp, code_out);
+    }
+    aws_response_clean_up(&resp);
+    headers_clean_up(&h);
+    free(text);
+    return st;
+}
