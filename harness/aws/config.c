@@ -286,3 +286,16 @@ const char *aws_config_profile_name(const struct aws_env *env, const char *name)
     const char *v = aws_env_get(env, "AWS_PROFILE");
     return v ? v : "default";
 }
+
+const char *aws_config_region(const struct aws_env *env, const struct aws_config *cfg,
+                              const char *profile, const char *given)
+{
+    if (given)
+        return given;
+    const char *r = aws_env_get(env, "AWS_REGION");
+    if (!r)
+        r = aws_env_get(env, "AWS_DEFAULT_REGION");
+    if (!r && cfg)
+        r = aws_config_get(cfg, aws_config_profile_name(env, profile), "region");
+    return r ? r : "us-east-1";
+}

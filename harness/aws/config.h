@@ -37,4 +37,9 @@ const char *aws_config_path(const struct aws_config *cfg);
 /* The profile to use: name if given, else AWS_PROFILE, else "default". */
 const char *aws_config_profile_name(const struct aws_env *env, const char *name);
 
+/* The region to use: given if not NULL, else AWS_REGION, AWS_DEFAULT_REGION,
+ * the profile's region, else "us-east-1". cfg may be NULL. */
+const char *aws_config_region(const struct aws_env *env, const struct aws_config *cfg,
+                              const char *profile, const char *given);
+
 #endif

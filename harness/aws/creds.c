@@ -428,12 +428,5 @@ enum drh_status aws_creds_assume_role_new(struct aws_creds_provider *source,
 /* The region for STS calls made by credential sources. */
 const char *creds_sts_region(const struct aws_creds_options *opt, const char *profile)
 {
-    if (opt->region)
-        return opt->region;
-    const char *r = aws_env_get(opt->env, "AWS_REGION");
-    if (!r)
-        r = aws_env_get(opt->env, "AWS_DEFAULT_REGION");
-    if (!r && opt->cfg && profile)
-        r = aws_config_get(opt->cfg, profile, "region");
-    return r ? r : "us-east-1";
+    return aws_config_region(opt->env, opt->cfg, profile, opt->region);
 }
