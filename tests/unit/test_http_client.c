@@ -5,8 +5,10 @@
 #include "support/testenv.h"
 #include "support/testreg.h"
 
+#include "aws/call.h"
 #include "aws/client.h"
 #include "aws/sts.h"
+#include "aws/uri.h"
 #include "log.h"
 #include "mem.h"
 
@@ -351,6 +353,101 @@ static void test_debug_trace_is_redacted(void)
     testenv_free(t);
 }
 
+/* Walks every page of a Marker-paginated query list and a NextToken-
+ * paginated rest-json list, as the service modules will. */
+static void test_pagination_over_the_wire(void)
+{
+    struct testenv *t = testenv_new();
+    struct aws_creds_provider *cp = s_static_creds();
+    struct sleeps z = {0, 0};
+    struct aws_client *c = s_client(t, cp, &z, 1);
+    static const char page1[] =
+        "<DescribeDBClustersResponse><DescribeDBClustersResult><Marker>m-1</Marker><DBClusters>"
+        "<DBCluster><DBClusterIdentifier>a</DBClusterIdentifier></DBCluster></DBClusters>"
+        "</DescribeDBClustersResult></DescribeDBClustersResponse>";
+    static const char page2[] =
+        "<DescribeDBClustersResponse><DescribeDBClustersResult><Marker>m 2/+</Marker><DBClusters>"
+        "<DBCluster><DBClusterIdentifier>b</DBClusterIdentifier></DBCluster></DBClusters>"
+        "</DescribeDBClustersResult></DescribeDBClustersResponse>";
+    static const char page3[] =
+        "<DescribeDBClustersResponse><DescribeDBClustersResult><DBClusters>"
+        "<DBCluster><DBClusterIdentifier>c</DBClusterIdentifier></DBCluster></DBClusters>"
+        "</DescribeDBClustersResult></DescribeDBClustersResponse>";
+    struct httpd_reply rds[] = {{200, NULL, page1, 0, 0, 0},
+                                {200, NULL, page2, 0, 0, 0},
+                                {200, NULL, page3, 0, 0, 0}};
+    httpd_script(s_srv, rds, 3);
+    char seen[8] = "";
+    char *marker = NULL;
+    int pages = 0;
+    do {
+        struct aws_params p;
+        aws_params_init(&p);
+        if (marker)
+            aws_params_add(&p, "Marker", marker);
+        free(marker);
+        marker = NULL;
+        struct xml_doc *doc = NULL;
+        const struct xml_node *result = NULL;
+        struct drh_err err;
+        CU_ASSERT_EQUAL_FATAL(aws_query_call(c, "rds", "DescribeDBClusters", &p, &doc, &result,
+                                             NULL, &err),
+                              DRH_OK);
+        char *id = xml_find_text(result, "DBClusters/DBCluster/DBClusterIdentifier");
+        size_t len = strlen(seen);
+        if (len < sizeof seen - 1) {
+            seen[len] = id ? id[0] : '?';
+            seen[len + 1] = '\0';
+        }
+        free(id);
+        marker = aws_xml_next_token(result, "Marker");
+        xml_free(doc);
+        aws_params_clean_up(&p);
+    } while (marker && ++pages < 10);
+    CU_ASSERT_STRING_EQUAL(seen, "abc");
+    CU_ASSERT_EQUAL_FATAL(httpd_request_count(s_srv), 3);
+    CU_ASSERT_PTR_NULL(strstr(buf_str(&httpd_request_at(s_srv, 0)->body), "Marker="));
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf_str(&httpd_request_at(s_srv, 1)->body), "Marker=m-1"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf_str(&httpd_request_at(s_srv, 2)->body), "Marker=m%202%2F%2B"));
+
+    struct httpd_reply backup[] = {
+        {200, "Content-Type: application/json\r\n",
+         "{\"NextToken\":\"tok/1\",\"RecoveryPoints\":[{\"RecoveryPointArn\":\"arn:1\"}]}", 0, 0, 0},
+        {200, "Content-Type: application/json\r\n",
+         "{\"RecoveryPoints\":[{\"RecoveryPointArn\":\"arn:2\"}]}", 0, 0, 0}};
+    httpd_script(s_srv, backup, 2);
+    char *token = NULL;
+    int n = 0;
+    do {
+        char *query = NULL;
+        if (token) {
+            char *enc = uri_encode_str(token, 0);
+            query = xasprintf("nextToken=%s", enc);
+            free(enc);
+        }
+        free(token);
+        token = NULL;
+        struct json *out = NULL;
+        struct drh_err err;
+        CU_ASSERT_EQUAL_FATAL(aws_json_call(c, "backup", "ListRecoveryPointsByBackupVault", "GET",
+                                            "/backup-vaults/dr-vault/recovery-points/", query, NULL,
+                                            &out, NULL, &err),
+                              DRH_OK);
+        n += (int)json_array_size(json_get(out, "RecoveryPoints"));
+        token = aws_json_next_token(out, "NextToken");
+        json_free(out);
+        free(query);
+    } while (token);
+    CU_ASSERT_EQUAL(n, 2);
+    CU_ASSERT_STRING_EQUAL(httpd_request_at(s_srv, 0)->target, "/backup-vaults/dr-vault/recovery-points/");
+    CU_ASSERT_STRING_EQUAL(httpd_request_at(s_srv, 1)->target,
+                           "/backup-vaults/dr-vault/recovery-points/?nextToken=tok%2F1");
+    CU_ASSERT_STRING_EQUAL(httpd_request_at(s_srv, 1)->method, "GET");
+    aws_client_free(c);
+    aws_creds_provider_free(cp);
+    testenv_free(t);
+}
+
 static const struct test_case cases[] = {
     {"http: drop, truncation, timeout are classified", test_http_faults_are_classified},
     {"http: connection refused", test_http_connect_refused},
@@ -362,5 +459,6 @@ static const struct test_case cases[] = {
     {"client: network failure after retries", test_client_network_failure_after_retries},
     {"client: truncated XML is a parse error", test_client_malformed_response},
     {"client: --debug trace hides every secret", test_debug_trace_is_redacted},
+    {"client: pagination by Marker and NextToken", test_pagination_over_the_wire},
 };
 TEST_SUITE_FULL("http-client", cases, NULL, s_init, s_cleanup)
