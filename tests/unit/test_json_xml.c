@@ -1,6 +1,7 @@
 /* Tests of the JSON and XML wrappers: reading, building, and refusing
  * malformed, truncated, hostile and randomly mutated input with a one-line
  * error that names the line and column. */
+#include "support/testenv.h"
 #include "support/testreg.h"
 
 #include "buf.h"
@@ -15,29 +16,16 @@
 #define DATA_DIR "tests/data/protocol/"
 
 /* Records a failure that says which input it was about. */
-static void s_fail(const char *what, const char *detail)
-{
-    char *msg = xasprintf("%s: %s", what, detail);
-    CU_assertImplementation(CU_FALSE, __LINE__, msg, __FILE__, "", CU_FALSE); /* copies msg */
-    free(msg);
-}
 
 /* Reads a sample into b; fails the test (and returns 0) when it cannot. */
 static int s_read(const char *name, struct buf *b)
 {
     char path[256];
     snprintf(path, sizeof path, DATA_DIR "%s", name);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        s_fail(path, "cannot read it (run the tests from the project root)");
-        return 0;
-    }
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(b, chunk, n);
-    fclose(f);
-    return 1;
+    if (test_read_into(path, b))
+        return 1;
+    TEST_FAILF("%s: cannot read it (run the tests from the project root)", path);
+    return 0;
 }
 
 /* An error message is one line that starts as promised. */
@@ -214,7 +202,7 @@ static void s_expect_json_error(const struct bad_case *c)
     if (st != DRH_E_PARSE || strcmp(err.msg, c->msg) != 0) {
         char *detail =
             xasprintf("got %s \"%s\", want \"%s\"", drh_status_name(st), err.msg, c->msg);
-        s_fail(c->text, detail);
+        TEST_FAILF("%s: %s", c->text, detail);
         free(detail);
     }
     CU_ASSERT_PTR_NULL(doc);
@@ -383,7 +371,7 @@ static void test_json_truncated_at_every_byte(void)
             free(text);
         }
         if (fails)
-            s_fail(s_json_samples[k], "a truncation was not refused as it should be");
+            TEST_FAILF("%s: %s", s_json_samples[k], "a truncation was not refused as it should be");
     }
     buf_clean_up(&all);
 }
@@ -506,7 +494,7 @@ static void s_expect_xml_error(const char *what, const char *text, size_t len, c
     if (st != DRH_E_PARSE || strncmp(err.msg, msg, strlen(msg)) != 0 || strchr(err.msg, '\n')) {
         char *detail =
             xasprintf("got %s \"%s\", want \"%s...\"", drh_status_name(st), err.msg, msg);
-        s_fail(what, detail);
+        TEST_FAILF("%s: %s", what, detail);
         free(detail);
     }
     CU_ASSERT_PTR_NULL(doc);
@@ -634,7 +622,7 @@ static void test_xml_truncated_at_every_byte(void)
             free(text);
         }
         if (fails)
-            s_fail(s_xml_samples[k], "a truncation was not refused as it should be");
+            TEST_FAILF("%s: %s", s_xml_samples[k], "a truncation was not refused as it should be");
     }
     buf_clean_up(&all);
 }

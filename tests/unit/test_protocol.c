@@ -5,6 +5,7 @@
  * every byte and randomly mutated. A second suite, protocol-botocore, runs
  * the samples through botocore's own parsers and serializers
  * (botocore_check.py) and compares. */
+#include "support/testenv.h"
 #include "support/testreg.h"
 
 #include "aws/protocol.h"
@@ -21,12 +22,6 @@
 #define DATA_DIR "tests/data/protocol/"
 #define PYTHON "/usr/bin/python3"
 
-static void s_fail(const char *what, const char *detail)
-{
-    char *msg = xasprintf("%s: %s", what, detail);
-    CU_assertImplementation(CU_FALSE, __LINE__, msg, __FILE__, "", CU_FALSE); /* copies msg */
-    free(msg);
-}
 
 /* Compares two optional strings; a failure names the case and the field. */
 static void s_check(const char *name, const char *field, const char *got, const char *want)
@@ -38,26 +33,18 @@ static void s_check(const char *name, const char *field, const char *got, const 
     char *detail =
         xasprintf("%s: got %s%s%s, want %s%s%s", field, got ? "\"" : "", got ? got : "NULL",
                   got ? "\"" : "", want ? "\"" : "", want ? want : "NULL", want ? "\"" : "");
-    s_fail(name, detail);
+    TEST_FAILF("%s: %s", name, detail);
     free(detail);
 }
 
 static int s_read(const char *name, struct buf *b)
 {
-    char *path = xasprintf(DATA_DIR "%s", name);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        s_fail(path, "cannot read it (run the tests from the project root)");
-        free(path);
-        return 0;
-    }
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(b, chunk, n);
-    fclose(f);
-    free(path);
-    return 1;
+    char path[256];
+    snprintf(path, sizeof path, DATA_DIR "%s", name);
+    if (test_read_into(path, b))
+        return 1;
+    TEST_FAILF("%s: cannot read it (run the tests from the project root)", path);
+    return 0;
 }
 
 /* The parsed manifest, cases.json; NULL (and a failure) when unreadable. */
@@ -69,7 +56,7 @@ static struct json *s_manifest(void)
     struct drh_err err;
     drh_err_clear(&err);
     if (s_read("cases.json", &b) && json_parse(buf_str(&b), b.len, &doc, &err) != DRH_OK)
-        s_fail("cases.json", err.msg);
+        TEST_FAILF("%s: %s", "cases.json", err.msg);
     buf_clean_up(&b);
     return doc;
 }
@@ -105,7 +92,7 @@ static int s_sample(const struct json *c, struct sample *s)
     json_number(json_get(c, "status"), &status);
     s->status = (long)status;
     if (!s->name || !s_proto(json_get_string(c, "protocol"), &s->proto)) {
-        s_fail(s->name ? s->name : "(unnamed case)", "no name or no known protocol");
+        TEST_FAILF("%s: %s", s->name ? s->name : "(unnamed case)", "no name or no known protocol");
         return 0;
     }
     for (const struct json *h = json_first(json_get(c, "headers")); h; h = json_next(h))
@@ -277,7 +264,7 @@ static const struct xml_node *s_query(enum aws_protocol proto, const char *actio
     if (!s_read(file, body))
         return NULL;
     if (aws_query_parse(proto, action, body->data, body->len, doc, &result, &err) != DRH_OK)
-        s_fail(file, err.msg);
+        TEST_FAILF("%s: %s", file, err.msg);
     return result;
 }
 
@@ -524,7 +511,7 @@ static void s_expect_query_error(const char *what, enum aws_protocol proto, cons
     if (st != want || strcmp(err.msg, msg) != 0) {
         char *detail = xasprintf("got %s \"%s\", want %s \"%s\"", drh_status_name(st), err.msg,
                                  drh_status_name(want), msg);
-        s_fail(what, detail);
+        TEST_FAILF("%s: %s", what, detail);
         free(detail);
     }
     /* Outputs are untouched on failure. */
@@ -771,7 +758,7 @@ static void test_truncated_samples_at_every_byte(void)
             free(text);
         }
         if (bad)
-            s_fail(s_samples[k], "a truncated body broke a promise");
+            TEST_FAILF("%s: %s", s_samples[k], "a truncated body broke a promise");
     }
     headers_clean_up(&h);
     buf_clean_up(&all);
@@ -909,7 +896,7 @@ static void test_botocore_errors(void)
             if (s_listed(differs, fields[i])) {
                 /* A documented difference must still be one. */
                 if (theirs && ours[i] && strcmp(theirs, ours[i]) == 0)
-                    s_fail(s.name, "listed as differing from botocore, but agrees");
+                    TEST_FAILF("%s: %s", s.name, "listed as differing from botocore, but agrees");
             } else {
                 s_check(s.name, fields[i], ours[i], theirs);
             }
@@ -933,7 +920,7 @@ static void test_botocore_results(void)
         const struct json *boto = json_get(json_get(s_boto, "results"), s.name);
         /* botocore met every expectation: the sample fits the model. */
         for (const struct json *x = json_first(json_get(boto, "mismatches")); x; x = json_next(x))
-            s_fail(s.name, json_string(x));
+            TEST_FAILF("%s: %s", s.name, json_string(x));
         char *id = aws_response_request_id(s.proto, &s.headers, s.body.data, s.body.len);
         s_check(s.name, "request id (botocore)", id, json_get_string(boto, "request_id"));
         free(id);
@@ -1076,7 +1063,7 @@ static void test_botocore_requests(void)
                 s++;
         }
         if (k != json_array_size(want))
-            s_fail(reqs[i].name, "not as many parameters as botocore's serializer writes");
+            TEST_FAILF("%s: %s", reqs[i].name, "not as many parameters as botocore's serializer writes");
         free(body);
         aws_params_clean_up(&p);
     }

@@ -28,19 +28,6 @@
 /* Mismatches beyond this many are counted, not reported one by one. */
 #define S_MAX_REPORTS 5
 
-#define S_FAILF(...) s_fail(__LINE__, __VA_ARGS__)
-
-static void s_fail(int line, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void s_fail(int line, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    CU_assertImplementation(CU_FALSE, (unsigned)line, msg, __FILE__, "", CU_FALSE);
-}
 
 static long s_seed;
 
@@ -216,7 +203,7 @@ static void s_report(struct s_tally *t, const struct s_case *c, const char *what
      * total once at the end, so one bug does not bury the summary. */
     if (++t->mismatches > S_MAX_REPORTS)
         return;
-    S_FAILF("sigv4 diff (seed %ld) case %ld (%s%s): %s differs", s_seed, c->number,
+    TEST_FAILF("sigv4 diff (seed %ld) case %ld (%s%s): %s differs", s_seed, c->number,
             c->presign ? "presign" : "sign", c->s3 ? ", s3" : "", what);
     fprintf(stderr,
             "\nsigv4 diff: seed %ld case %ld (%s%s): %s differs\n"
@@ -303,7 +290,7 @@ static void test_botocore_differential(void)
     char *end = NULL;
     s_seed = env_seed && *env_seed ? strtol(env_seed, &end, 10) : S_DEFAULT_SEED;
     if (end && *end) {
-        S_FAILF("SIGV4_DIFF_SEED '%s' is not a number", env_seed);
+        TEST_FAILF("SIGV4_DIFF_SEED '%s' is not a number", env_seed);
         return;
     }
     char cmd[512];
@@ -311,7 +298,7 @@ static void test_botocore_differential(void)
              S_SIGN_CASES, S_PRESIGN_CASES, s_seed);
     FILE *p = popen(cmd, "r");
     if (!p) {
-        S_FAILF("cannot run '%s'", cmd);
+        TEST_FAILF("cannot run '%s'", cmd);
         return;
     }
     struct s_tally t = {0, 0, 0};
@@ -329,19 +316,19 @@ static void test_botocore_differential(void)
         if (s_parse_case(line, &c))
             s_check_case(&c, &t);
         else if (malformed++ == 0)
-            S_FAILF("sigv4 diff (seed %ld): line %ld of the generator is malformed", s_seed,
+            TEST_FAILF("sigv4 diff (seed %ld): line %ld of the generator is malformed", s_seed,
                     lineno);
         s_case_clean_up(&c);
     }
     free(line);
     int status = pclose(p);
     if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        S_FAILF("sigv4 diff: '%s' failed (status %d; run from the project root)", cmd, status);
+        TEST_FAILF("sigv4 diff: '%s' failed (status %d; run from the project root)", cmd, status);
 
     CU_ASSERT(t.sign >= 1000);
     CU_ASSERT(t.presign >= 200);
     if (t.mismatches > 0)
-        S_FAILF("sigv4 diff (seed %ld): %zu of %zu cases differ from botocore", s_seed,
+        TEST_FAILF("sigv4 diff (seed %ld): %zu of %zu cases differ from botocore", s_seed,
                 t.mismatches, t.sign + t.presign);
     printf("\n    sigv4 diff: %zu header-auth and %zu presign cases compared with botocore "
            "(seed %ld), %zu mismatches ",

@@ -27,21 +27,6 @@
 /* 2015-08-30T12:36:00Z */
 #define S_NOW ((time_t)1440938160)
 
-/* CU_FAIL() only takes a literal; CUnit copies the condition text, so a
- * formatted one can name the case. */
-#define S_FAILF(...) s_fail(__LINE__, __VA_ARGS__)
-
-static void s_fail(int line, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void s_fail(int line, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    CU_assertImplementation(CU_FALSE, (unsigned)line, msg, __FILE__, "", CU_FALSE);
-}
 
 static const char *s_suite_dir(void)
 {
@@ -262,11 +247,11 @@ static int s_run_case(const char *dir)
         free(path);
     }
     if (!read_ok) {
-        S_FAILF("sigv4 vector %s: cannot read its .req, .creq, .sts or .authz", name);
+        TEST_FAILF("sigv4 vector %s: cannot read its .req, .creq, .sts or .authz", name);
         goto done;
     }
     if (!s_parse_req(req_text.data, req_text.len, &r, why, sizeof why)) {
-        S_FAILF("sigv4 vector %s: .req: %s", name, why);
+        TEST_FAILF("sigv4 vector %s: .req: %s", name, why);
         goto done;
     }
 
@@ -277,7 +262,7 @@ static int s_run_case(const char *dir)
     struct drh_err err;
     drh_err_clear(&err);
     if (sigv4_sign(&req, &creds, &opt, &err) != DRH_OK) {
-        S_FAILF("sigv4 vector %s: sigv4_sign failed: %s", name, err.msg);
+        TEST_FAILF("sigv4 vector %s: sigv4_sign failed: %s", name, err.msg);
         goto done;
     }
     const char *got_authz = headers_get(&r.headers, "Authorization");
@@ -292,17 +277,17 @@ static int s_run_case(const char *dir)
     ok = 1;
     if (strcmp(got_creq, creq.data) != 0) {
         s_show_diff(name, "canonical request", creq.data, got_creq);
-        S_FAILF("sigv4 vector %s: canonical request differs", name);
+        TEST_FAILF("sigv4 vector %s: canonical request differs", name);
         ok = 0;
     }
     if (strcmp(got_sts, sts.data) != 0) {
         s_show_diff(name, "string to sign", sts.data, got_sts);
-        S_FAILF("sigv4 vector %s: string to sign differs", name);
+        TEST_FAILF("sigv4 vector %s: string to sign differs", name);
         ok = 0;
     }
     if (strcmp(authz_copy, authz.data) != 0) {
         s_show_diff(name, "Authorization", authz.data, authz_copy);
-        S_FAILF("sigv4 vector %s: Authorization differs", name);
+        TEST_FAILF("sigv4 vector %s: Authorization differs", name);
         ok = 0;
     }
     free(authz_copy);

@@ -78,22 +78,28 @@ char *testenv_write(struct testenv *t, const char *name, const char *text, int m
     return path;
 }
 
+int test_read_into(const char *path, struct buf *b)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_append(b, chunk, n);
+    fclose(f);
+    return 1;
+}
+
 char *test_read_file(const char *path)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
+    struct buf b;
+    buf_init(&b);
+    if (!test_read_into(path, &b)) {
+        buf_clean_up(&b);
         return NULL;
-    size_t cap = 4096, len = 0;
-    char *s = xmalloc(cap);
-    size_t n;
-    while ((n = fread(s + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (cap - len < 2)
-            s = xrealloc(s, cap *= 2);
     }
-    fclose(f);
-    s[len] = '\0';
-    return s;
+    return buf_detach(&b);
 }
 
 void testenv_free(struct testenv *t)

@@ -8,6 +8,7 @@
 #define DRH_TESTENV_H
 
 #include "aws/env.h"
+#include "buf.h"
 
 #include <time.h>
 
@@ -29,5 +30,7 @@ void testenv_set(struct testenv *t, const char *name, const char *value);
 char *testenv_write(struct testenv *t, const char *name, const char *text, int mode);
 /* Reads a whole file; caller frees. NULL if unreadable. */
 char *test_read_file(const char *path);
+/* Appends a whole file (binary-safe) to b; 0 if unreadable. */
+int test_read_into(const char *path, struct buf *b);
 
 #endif

@@ -2,6 +2,7 @@
 #include "testreg.h"
 
 #include <CUnit/Basic.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,16 @@ void testreg_add(const char *suite, const struct test_case *cases, size_t n, tes
         abort();
     }
     s_suites[s_count++] = (struct suite_entry){suite, cases, n, skip, init, cleanup};
+}
+
+void test_failf(const char *file, unsigned line, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    CU_assertImplementation(CU_FALSE, line, msg, file, "", CU_FALSE); /* copies msg */
 }
 
 static int s_by_name(const void *a, const void *b)

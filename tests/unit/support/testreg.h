@@ -32,6 +32,12 @@ void testreg_add(const char *suite, const struct test_case *cases, size_t n, tes
 
 #define TEST_SUITE(name, cases) TEST_SUITE_FULL(name, cases, NULL, NULL, NULL)
 
+/* A failed assertion with a formatted message, so a data-driven test can
+ * name its case: CU_FAIL() takes only a literal. */
+void test_failf(const char *file, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define TEST_FAILF(...) test_failf(__FILE__, __LINE__, __VA_ARGS__)
+
 /* Registry access for main.c. */
 int testreg_run(int argc, char **argv);
 
