@@ -5,6 +5,7 @@
  * Authorization header byte for byte. Botocore's own runner skips some cases
  * (duplicate query keys, the space in a request line); this one runs all.
  */
+#include "support/testenv.h"
 #include "support/testreg.h"
 
 #include "aws/headers.h"
@@ -48,22 +49,6 @@ static const char *s_skip(void)
     snprintf(why, sizeof why, "botocore sigv4 suite not found at '%s' (set SIGV4_SUITE)",
              s_suite_dir());
     return why;
-}
-
-/* Whole file into b (text, NUL-terminated); 0 if it cannot be read. */
-static int s_read_file(const char *path, struct buf *b)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(b, chunk, n);
-    int ok = !ferror(f);
-    fclose(f);
-    buf_append(b, "", 0);
-    return ok;
 }
 
 /* ---- finding the cases ------------------------------------------------- */
@@ -237,13 +222,13 @@ static int s_run_case(const char *dir)
     char why[128];
 
     char *path = xasprintf("%s/%s.req", dir, name);
-    int read_ok = s_read_file(path, &req_text);
+    int read_ok = test_read_into(path, &req_text);
     free(path);
     const char *ext[] = {"creq", "sts", "authz"};
     struct buf *dst[] = {&creq, &sts, &authz};
     for (size_t i = 0; read_ok && i < 3; i++) {
         path = xasprintf("%s/%s.%s", dir, name, ext[i]);
-        read_ok = s_read_file(path, dst[i]);
+        read_ok = test_read_into(path, dst[i]);
         free(path);
     }
     if (!read_ok) {

@@ -30,7 +30,8 @@ void testenv_set(struct testenv *t, const char *name, const char *value);
 char *testenv_write(struct testenv *t, const char *name, const char *text, int mode);
 /* Reads a whole file; caller frees. NULL if unreadable. */
 char *test_read_file(const char *path);
-/* Appends a whole file (binary-safe) to b; 0 if unreadable. */
+/* Appends a whole file (binary-safe) to b, which stays NUL-terminated and
+ * allocated; 0 if unreadable. */
 int test_read_into(const char *path, struct buf *b);
 
 #endif
