@@ -173,9 +173,22 @@ def s3(r, E, t):
              "COMPLETED")
     t.assertEqual(r.call("s3", "HeadObject", profile="dr", Bucket="conf-dst", Key="k/1")
                   ["ReplicationStatus"], "REPLICA")
+    up = r.call("s3", "CreateMultipartUpload", Bucket="conf-src", Key="big")["UploadId"]
+    e1 = r.call("s3", "UploadPart", Bucket="conf-src", Key="big", UploadId=up, PartNumber=1,
+                Body=b"a" * (5 << 20))["ETag"]
+    e2 = r.call("s3", "UploadPart", Bucket="conf-src", Key="big", UploadId=up, PartNumber=2,
+                Body=b"b")["ETag"]
+    done = r.call("s3", "CompleteMultipartUpload", Bucket="conf-src", Key="big", UploadId=up,
+                  MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": e1}, {"PartNumber": 2, "ETag": e2}]})
+    t.assertTrue(done["ETag"].endswith('-2"'))
+    t.assertEqual(r.call("s3", "HeadObject", Bucket="conf-src", Key="big")["ContentLength"], (5 << 20) + 1)
+    up2 = r.call("s3", "CreateMultipartUpload", Bucket="conf-src", Key="gone")["UploadId"]
+    r.call("s3", "AbortMultipartUpload", Bucket="conf-src", Key="gone", UploadId=up2)
+    r.error("NoSuchUpload", "s3", "UploadPart", Bucket="conf-src", Key="gone", UploadId=up2,
+            PartNumber=1, Body=b"x")
     r.call("s3", "CopyObject", Bucket="conf-src", Key="k/2", CopySource="conf-src/k/1")
     t.assertEqual(r.call("s3", "ListObjectsV2", Bucket="conf-src", Prefix="k/")["KeyCount"], 2)
-    t.assertEqual(len(r.call("s3", "ListObjects", Bucket="conf-src")["Contents"]), 2)
+    t.assertEqual(len(r.call("s3", "ListObjects", Bucket="conf-src")["Contents"]), 3)
     r.call("s3", "DeleteObject", Bucket="conf-src", Key="k/2")
     vs = r.call("s3", "ListObjectVersions", Bucket="conf-src")
     t.assertEqual(len(vs["DeleteMarkers"]), 1)

@@ -194,6 +194,10 @@ class Lifecycle(unittest.TestCase):
                                           "identifier": "pg", "master_password": "pw-123456"})
             e.admin("POST", "/seed/rds", {"profile": "production", "engine": "mysql",
                                           "identifier": "my", "master_password": "pw-123456"})
+            ami = e.admin("POST", "/seed/ami", {"profile": "production", "name": "x"})["image_id"]
+            e.aws("production", "ec2", "run-instances", "--image-id", ami, "--instance-type", "t3.micro")
+            e.wait(lambda: any("emulator.instance" in c for _, c in descendants_matching(e.state)),
+                   True, timeout=20)
             procs = descendants_matching(e.state)
             self.assertTrue(any("postgres" in c for _, c in procs))
             self.assertTrue(any("mariadbd" in c for _, c in procs))

@@ -30,7 +30,7 @@ def read_tree(path):
     for root, _, files in os.walk(path):
         for f in files:
             p = os.path.join(root, f)
-            with open(p) as fh:
+            with open(p, errors="replace") as fh:
                 out[os.path.relpath(p, path)] = fh.read()
     return out
 
@@ -67,7 +67,8 @@ class EFS(unittest.TestCase):
         self.assertEqual(md["RestoreMetadata"]["file-system-id"], self.fs)
         by_res = E.aws("production", "backup", "list-recovery-points-by-resource",
                        "--resource-arn", self.arn)["RecoveryPoints"]
-        self.assertEqual([r["RecoveryPointArn"] for r in by_res], [self.rp])
+        self.assertIn(self.rp, [r["RecoveryPointArn"] for r in by_res])
+        self.assertTrue(all(r["BackupVaultName"] == "prod-vault" for r in by_res))
 
     def test_restore_to_existing_file_system(self):
         rj = self.restore("production", self.rp, {"file-system-id": self.fs, "newFileSystem": "false"})
@@ -99,6 +100,19 @@ class EFS(unittest.TestCase):
         with self.assertRaises(CliError) as cm:
             E.aws("dr", "efs", "describe-file-systems", "--file-system-id", new_fs, region=WEST)
         self.assertEqual(cm.exception.code, "FileSystemNotFound")
+
+    def test_corrupted_recovery_point_restores_damaged_files(self):
+        job = E.aws("production", "backup", "start-backup-job", "--backup-vault-name", "prod-vault",
+                    "--resource-arn", self.arn, "--iam-role-arn", BACKUP_ROLE.format(PROD))
+        self.assertEqual(wait_job(E, job["BackupJobId"])["state"], "COMPLETED")
+        E.admin("POST", "/backup/corrupt", {"recovery_point_arn": job["RecoveryPointArn"],
+                                            "mode": "corrupt_backup"})
+        rj = self.restore("production", job["RecoveryPointArn"],
+                          {"newFileSystem": "true", "CreationToken": "corrupt"})
+        new_fs = rj["CreatedResourceArn"].rsplit("/", 1)[1]
+        got = read_tree(E.admin("GET", f"/efs/{new_fs}")["path"])
+        self.assertEqual(sorted(got), sorted(self.FILES))
+        self.assertNotEqual(got, self.FILES)
 
     def test_mount_targets_block_delete(self):
         fs = E.aws("dr", "efs", "create-file-system", "--creation-token", "mt-test",

@@ -140,6 +140,23 @@ class Objects(unittest.TestCase):
             E.aws("production", "s3api", "delete-bucket", "--bucket", "emr-objects")
         self.assertEqual(cm.exception.code, "BucketNotEmpty")
 
+    def test_large_file_multipart_with_high_level_cli(self):
+        E.aws("production", "s3api", "create-bucket", "--bucket", "emr-large")
+        d = tmpdir("big-")
+        src = os.path.join(d, "big.bin")
+        data = os.urandom(9 << 20)
+        with open(src, "wb") as f:
+            f.write(data)
+        E.aws("production", "s3", "cp", src, "s3://emr-large/dumps/big.bin", raw=True)
+        h = E.aws("production", "s3api", "head-object", "--bucket", "emr-large", "--key",
+                  "dumps/big.bin")
+        self.assertEqual(h["ContentLength"], len(data))
+        self.assertRegex(h["ETag"], r'-\d+"$')
+        back = os.path.join(d, "back.bin")
+        E.aws("production", "s3", "cp", "s3://emr-large/dumps/big.bin", back, raw=True)
+        with open(back, "rb") as f:
+            self.assertEqual(hashlib.sha256(f.read()).digest(), hashlib.sha256(data).digest())
+
     def test_other_account_needs_bucket_policy(self):
         E.admin("POST", "/seed/s3", {"profile": "production", "bucket": "emr-private",
                                      "objects": {"secret.txt": "x"}})
