@@ -15,18 +15,6 @@
 
 #define DATA_DIR "tests/data/protocol/"
 
-/* Records a failure that says which input it was about. */
-
-/* Reads a sample into b; fails the test (and returns 0) when it cannot. */
-static int s_read(const char *name, struct buf *b)
-{
-    char path[256];
-    snprintf(path, sizeof path, DATA_DIR "%s", name);
-    if (test_read_into(path, b))
-        return 1;
-    TEST_FAILF("%s: cannot read it (run the tests from the project root)", path);
-    return 0;
-}
 
 /* An error message is one line that starts as promised. */
 static int s_one_line_error(const struct drh_err *err, const char *prefix)
@@ -352,7 +340,7 @@ static void test_json_truncated_at_every_byte(void)
     buf_init(&all);
     for (size_t k = 0; k < sizeof s_json_samples / sizeof s_json_samples[0]; k++) {
         buf_reset(&all);
-        if (!s_read(s_json_samples[k], &all))
+        if (!test_read_sample(s_json_samples[k], &all))
             continue;
         size_t fails = 0;
         for (size_t cut = 0; cut <= all.len; cut++) {
@@ -386,7 +374,7 @@ static void test_json_random_mutations(void)
     size_t parsed = 0, refused = 0, bad = 0;
     for (size_t k = 0; k < sizeof s_json_samples / sizeof s_json_samples[0]; k++) {
         buf_reset(&all);
-        if (!s_read(s_json_samples[k], &all))
+        if (!test_read_sample(s_json_samples[k], &all))
             continue;
         for (int round = 0; round < 300; round++) {
             s_mutate(all.data, all.len, &m);
@@ -604,7 +592,7 @@ static void test_xml_truncated_at_every_byte(void)
     buf_init(&all);
     for (size_t k = 0; k < sizeof s_xml_samples / sizeof s_xml_samples[0]; k++) {
         buf_reset(&all);
-        if (!s_read(s_xml_samples[k], &all))
+        if (!test_read_sample(s_xml_samples[k], &all))
             continue;
         size_t fails = 0;
         for (size_t cut = 0; cut <= all.len; cut++) {
@@ -648,7 +636,7 @@ static void test_xml_random_mutations(void)
     size_t parsed = 0, refused = 0, bad = 0;
     for (size_t k = 0; k < sizeof s_xml_samples / sizeof s_xml_samples[0]; k++) {
         buf_reset(&all);
-        if (!s_read(s_xml_samples[k], &all))
+        if (!test_read_sample(s_xml_samples[k], &all))
             continue;
         for (int round = 0; round < 200; round++) {
             s_mutate(all.data, all.len, &m);

@@ -37,15 +37,6 @@ static void s_check(const char *name, const char *field, const char *got, const 
     free(detail);
 }
 
-static int s_read(const char *name, struct buf *b)
-{
-    char path[256];
-    snprintf(path, sizeof path, DATA_DIR "%s", name);
-    if (test_read_into(path, b))
-        return 1;
-    TEST_FAILF("%s: cannot read it (run the tests from the project root)", path);
-    return 0;
-}
 
 /* The parsed manifest, cases.json; NULL (and a failure) when unreadable. */
 static struct json *s_manifest(void)
@@ -55,7 +46,7 @@ static struct json *s_manifest(void)
     struct json *doc = NULL;
     struct drh_err err;
     drh_err_clear(&err);
-    if (s_read("cases.json", &b) && json_parse(buf_str(&b), b.len, &doc, &err) != DRH_OK)
+    if (test_read_sample("cases.json", &b) && json_parse(buf_str(&b), b.len, &doc, &err) != DRH_OK)
         TEST_FAILF("%s: %s", "cases.json", err.msg);
     buf_clean_up(&b);
     return doc;
@@ -100,7 +91,7 @@ static int s_sample(const struct json *c, struct sample *s)
     const char *text = json_get_string(c, "text");
     if (text)
         buf_puts(&s->body, text);
-    else if (!s_read(json_get_string(c, "file"), &s->body))
+    else if (!test_read_sample(json_get_string(c, "file"), &s->body))
         return 0;
     return 1;
 }
@@ -261,7 +252,7 @@ static const struct xml_node *s_query(enum aws_protocol proto, const char *actio
     drh_err_clear(&err);
     const struct xml_node *result = NULL;
     *doc = NULL;
-    if (!s_read(file, body))
+    if (!test_read_sample(file, body))
         return NULL;
     if (aws_query_parse(proto, action, body->data, body->len, doc, &result, &err) != DRH_OK)
         TEST_FAILF("%s: %s", file, err.msg);
@@ -390,7 +381,7 @@ static void test_backup_results_and_next_token(void)
     struct json *doc = NULL;
     struct drh_err err;
     drh_err_clear(&err);
-    CU_ASSERT_FATAL(s_read("backup_list_recovery_points.json", &b));
+    CU_ASSERT_FATAL(test_read_sample("backup_list_recovery_points.json", &b));
     CU_ASSERT_EQUAL_FATAL(json_parse(b.data, b.len, &doc, &err), DRH_OK);
     const struct json *rps = json_get(doc, "RecoveryPoints");
     CU_ASSERT_EQUAL(json_array_size(rps), 2);
@@ -442,7 +433,7 @@ static void test_s3_results_and_continuation_token(void)
     struct xml_doc *doc = NULL;
     struct drh_err err;
     drh_err_clear(&err);
-    CU_ASSERT_FATAL(s_read("s3_list_objects_v2.xml", &b));
+    CU_ASSERT_FATAL(test_read_sample("s3_list_objects_v2.xml", &b));
     CU_ASSERT_EQUAL_FATAL(xml_parse(b.data, b.len, &doc, &err), DRH_OK);
     const struct xml_node *r = xml_root(doc);
     CU_ASSERT_STRING_EQUAL(xml_name(r), "ListBucketResult");
@@ -459,7 +450,7 @@ static void test_s3_results_and_continuation_token(void)
     xml_free(doc);
 
     buf_reset(&b);
-    CU_ASSERT_FATAL(s_read("s3_list_objects_v2_last.xml", &b));
+    CU_ASSERT_FATAL(test_read_sample("s3_list_objects_v2_last.xml", &b));
     CU_ASSERT_EQUAL_FATAL(xml_parse(b.data, b.len, &doc, &err), DRH_OK);
     CU_ASSERT_PTR_NULL(aws_xml_next_token(xml_root(doc), "NextContinuationToken"));
     /* IsTruncated false ends the listing even if a token were there. */
@@ -745,7 +736,7 @@ static void test_truncated_samples_at_every_byte(void)
     headers_add(&h, "x-amzn-ErrorType", "Truncated:x");
     for (size_t k = 0; k < sizeof s_samples / sizeof s_samples[0]; k++) {
         buf_reset(&all);
-        if (!s_read(s_samples[k], &all))
+        if (!test_read_sample(s_samples[k], &all))
             continue;
         size_t bad = 0;
         for (size_t cut = 0; cut < all.len; cut++) {
@@ -773,7 +764,7 @@ static void test_random_mutations(void)
     size_t bad = 0;
     for (size_t k = 0; k < sizeof s_samples / sizeof s_samples[0]; k++) {
         buf_reset(&all);
-        if (!s_read(s_samples[k], &all))
+        if (!test_read_sample(s_samples[k], &all))
             continue;
         for (int round = 0; round < 40; round++) {
             buf_reset(&m);

@@ -2,6 +2,7 @@
 #include "testenv.h"
 
 #include "mem.h"
+#include "testreg.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +92,16 @@ int test_read_into(const char *path, struct buf *b)
     fclose(f);
     buf_append(b, "", 0); /* b->data is allocated even for an empty file */
     return ok;
+}
+
+int test_read_sample(const char *name, struct buf *b)
+{
+    char path[256];
+    snprintf(path, sizeof path, "tests/data/protocol/%s", name);
+    if (test_read_into(path, b))
+        return 1;
+    TEST_FAILF("%s: cannot read it (run the tests from the project root)", path);
+    return 0;
 }
 
 char *test_read_file(const char *path)

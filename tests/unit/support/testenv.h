@@ -34,4 +34,8 @@ char *test_read_file(const char *path);
  * allocated; 0 if unreadable. */
 int test_read_into(const char *path, struct buf *b);
 
+/* Appends tests/data/protocol/NAME to b; on failure fails the running test
+ * (naming the file) and returns 0. Tests run from the project root. */
+int test_read_sample(const char *name, struct buf *b);
+
 #endif
