@@ -1,8 +1,10 @@
 # drh: disaster-recovery drill harness.
 #
 #   make            build ./drh
-#   make test       every test (unit, then integration as they arrive)
+#   make test       every test: the emulator's, then the unit suite
 #   make test-unit  unit tests only: no server needed
+#   make test-emulator  the local AWS emulator's own tests (AWS CLI v2, real
+#                   PostgreSQL and MariaDB servers it starts and stops)
 #   make check      the unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make demo       a complete drill against the local emulator (arrives with the RDS drill)
 #
@@ -36,7 +38,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/harness/main.o
 
-.PHONY: all deps test-deps test test-unit check demo clean format
+.PHONY: all deps test-deps test test-unit test-emulator check demo clean format
 all: drh
 
 deps:
@@ -67,9 +69,21 @@ drh: $(BUILD)/drh
 test-unit: test-deps $(BUILD)/unit-tests drh
 	@$(BUILD)/unit-tests
 
-# Everything. Integration suites join here as they arrive; the CUnit run
-# summary stays the last thing printed.
-test: test-unit
+# The emulator (fixtures/emulator) driven by Debian's AWS CLI v2. It starts
+# its own PostgreSQL and MariaDB servers on 127.0.0.1 and stops them.
+test-emulator:
+	@mk/deps.sh test servers
+	@tests/emulator/run
+
+# Everything. Every part runs even when an earlier one fails; the CUnit run
+# summary stays the last thing printed, and the exit code is non-zero when
+# any part failed.
+test:
+	@rc=0; \
+	$(MAKE) --no-print-directory test-emulator || rc=1; \
+	$(MAKE) --no-print-directory test-unit || rc=1; \
+	if [ $$rc -ne 0 ]; then echo "make test: FAILED (see above)" >&2; fi; \
+	exit $$rc
 
 check:
 	@$(MAKE) --no-print-directory BUILD=build/asan \

@@ -37,6 +37,15 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 3
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Installing postgresql or mariadb-server would start the system's own
+# servers; drh starts its own on 127.0.0.1 and stops them, so keep apt from
+# starting any daemon (unless the machine already has a policy of its own).
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# drh mk/deps.sh: no daemons started during install\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    trap 'rm -f "$policy"' EXIT
+fi
 # One update, then the install; quiet unless it fails.
 log=$(mktemp)
 if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then

@@ -159,7 +159,7 @@ def wait_job(e, job_id, timeout=90):
     deadline = time.time() + timeout
     while time.time() < deadline:
         j = job_state(e, job_id)
-        if j.get("state") in ("COMPLETED", "FAILED", "ABORTED"):
+        if j.get("state") in ("COMPLETED", "FAILED", "ABORTED", "PARTIAL"):
             return j
         time.sleep(0.1)
     raise AssertionError(f"job {job_id} did not finish: {job_state(e, job_id)}")

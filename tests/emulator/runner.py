@@ -1,11 +1,12 @@
 """Runs every tests/emulator/test_*.py module (each in its own process with
-its own emulator, DRH_EMU_JOBS at a time, default 2); the last line printed
+its own emulator, DRH_EMU_JOBS at a time, default 3); the last line printed
 is 'N passed, M failed[, K skipped]'. With arguments: those tests only."""
 import glob
 import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -50,16 +51,19 @@ def main(argv):
     while pending or running:
         while pending and len(running) < jobs:
             m = pending.pop(0)
-            p = subprocess.Popen([sys.executable, __file__, m], stdout=subprocess.PIPE,
+            # A file, not a pipe: a module's output may exceed a pipe's buffer.
+            log = tempfile.TemporaryFile(mode="w+")
+            p = subprocess.Popen([sys.executable, __file__, m], stdout=log,
                                  stderr=subprocess.STDOUT, text=True)
-            running.append((m, p, time.time()))
+            running.append((m, p, time.time(), log))
         for item in list(running):
-            m, p, started = item
+            m, p, started, log = item
             if p.poll() is None:
                 continue
             running.remove(item)
-            out = p.stdout.read()
-            p.stdout.close()
+            log.seek(0)
+            out = log.read()
+            log.close()
             lines = out.rstrip().splitlines()
             print(f"===== {m} ({time.time() - started:.0f}s)")
             print("\n".join(line for line in lines[:-1] if not line.startswith("emulator tests took")))

@@ -217,6 +217,18 @@ class JobFaults(unittest.TestCase):
         self.assertEqual(d["StatusMessage"], "Insufficient privileges to perform the backup")
         self.assertNotIn("RecoveryPointArn", d)
 
+    def test_backup_job_partial_keeps_its_recovery_point(self):
+        with self.assertRaises(Exception):
+            E.admin("POST", "/faults", {"kind": "job_partial", "job": "restore"})
+        E.admin("POST", "/faults", {"kind": "job_partial", "job": "backup",
+                                    "message": "1 of 2 volumes were not backed up"})
+        job, _ = backup(cluster_arn("prod-my", kind="db"))
+        self.assertEqual(wait_job(E, job)["state"], "PARTIAL")
+        d = E.aws("production", "backup", "describe-backup-job", "--backup-job-id", job)
+        self.assertEqual(d["State"], "PARTIAL")
+        self.assertEqual(d["StatusMessage"], "1 of 2 volumes were not backed up")
+        self.assertIn("RecoveryPointArn", d)
+
     def test_job_that_never_finishes_can_be_stopped(self):
         E.admin("POST", "/timing", {"backup": 0.2})
         E.admin("POST", "/faults", {"kind": "job_hang", "job": "backup"})
