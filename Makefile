@@ -3,10 +3,11 @@
 #   make            build ./drh
 #   make test       every test: the emulator's, then the unit suite
 #   make test-unit  unit tests only: no server needed
+#   make test-integration  drh's drills end to end against the emulator
 #   make test-emulator  the local AWS emulator's own tests (AWS CLI v2, real
 #                   PostgreSQL and MariaDB servers it starts and stops)
 #   make check      the unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
-#   make demo       a complete drill against the local emulator (arrives with the RDS drill)
+#   make demo       a complete drill against the local emulator (fixtures/demo/run)
 #
 # Every entry point first installs the Debian packages it needs (mk/deps.sh).
 
@@ -38,7 +39,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/harness/main.o
 
-.PHONY: all deps test-deps test test-unit test-emulator check demo clean format
+.PHONY: all deps test-deps test test-unit test-emulator test-integration check demo clean format
 all: drh
 
 deps:
@@ -75,12 +76,18 @@ test-emulator:
 	@mk/deps.sh test servers
 	@tests/emulator/run
 
+# drh itself against the emulator: RDS / Aurora drills end to end.
+test-integration: drh
+	@mk/deps.sh test servers
+	@tests/integration/run
+
 # Everything. Every part runs even when an earlier one fails; the CUnit run
 # summary stays the last thing printed, and the exit code is non-zero when
 # any part failed.
 test:
 	@rc=0; \
 	$(MAKE) --no-print-directory test-emulator || rc=1; \
+	$(MAKE) --no-print-directory test-integration || rc=1; \
 	$(MAKE) --no-print-directory test-unit || rc=1; \
 	if [ $$rc -ne 0 ]; then echo "make test: FAILED (see above)" >&2; fi; \
 	exit $$rc
@@ -90,10 +97,11 @@ check:
 	    EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    test-unit
 
-demo: deps
-	@echo "make demo: the first complete drill arrives with the RDS drill (issue 4)." >&2
-	@echo "Until then: make test runs the AWS client's test suite." >&2
-	@exit 2
+# A complete drill (drills/demo.json) against the local emulator and real
+# PostgreSQL servers it starts and stops: see fixtures/demo/run.
+demo: drh
+	@mk/deps.sh build servers
+	@fixtures/demo/run
 
 format:
 	clang-format -i $(LIB_SRC) harness/main.c $(UNIT_SRC) $(wildcard harness/*.h harness/aws/*.h tests/unit/*.h tests/unit/support/*.h)

@@ -1,6 +1,7 @@
 /* The drh command line: see cli.h. Each command is a function here until
  * it grows a module of its own. */
 #include "cli.h"
+#include "cli_util.h"
 
 #include "aws/creds.h"
 #include "aws/http.h"
@@ -21,6 +22,11 @@ static const char s_usage[] =
     "the RTO and RPO achieved, tears everything down and reports in JUnit XML.\n"
     "\n"
     "commands:\n"
+    "  run FILE...      run drills: copy, restore, probe, measure, tear down, report\n"
+    "  validate FILE... check drill files (file:line:col errors, exit 2)\n"
+    "  plan FILE...     the steps and AWS calls a run would make, making none\n"
+    "  teardown --run ID  finish a crashed run's teardown from its ledger\n"
+    "  manifest         record a database's schema fingerprint and table checksums\n"
     "  whoami           which AWS identity drh's credentials resolve to\n"
     "  help [COMMAND]   this text, or a command's\n"
     "  version          drh's version (also --version)\n"
@@ -32,7 +38,8 @@ static const char s_usage[] =
     "exit codes: 0 all passed, 1 a drill failed, 2 bad usage or drill file,\n"
     "            3 environment or infrastructure error (credentials, network, AWS)\n"
     "\n"
-    "credentials and endpoints are found as the AWS CLI finds them: see docs/aws.md.\n";
+    "credentials and endpoints are found as the AWS CLI finds them: see docs/aws.md.\n"
+    "drill files: docs/drill-format.md; examples in drills/examples/.\n";
 
 static const char s_whoami_usage[] =
     "usage: drh whoami [--profile NAME] [--region REGION] [--role-arn ARN\n"
@@ -53,13 +60,7 @@ static const char s_whoami_usage[] =
     "example:\n"
     "  drh whoami --profile production --role-arn arn:aws:iam::222222222222:role/drill\n";
 
-struct command {
-    const char *name;
-    int (*run)(int argc, char **argv);
-    const char *usage;
-};
-
-static int s_fail(const struct drh_err *err)
+int cli_fail(const struct drh_err *err)
 {
     fprintf(stderr, "drh: error: %s\n", err->msg);
     if (err->hint[0])
@@ -67,14 +68,13 @@ static int s_fail(const struct drh_err *err)
     return drh_status_exit_code(err->code);
 }
 
-static int s_usage_error(const char *command, const char *what, const char *arg)
+int cli_usage_error(const char *command, const char *what, const char *arg)
 {
     fprintf(stderr, "drh %s: %s '%s'\nHINT: drh help %s\n", command, what, arg, command);
     return 2;
 }
 
-/* Takes "--name VALUE"; returns 1 when argv[*i] was that option. */
-static int s_option(int argc, char **argv, int *i, const char *name, const char **out, int *bad)
+int cli_option(int argc, char **argv, int *i, const char *name, const char **out, int *bad)
 {
     if (strcmp(argv[*i], name) != 0)
         return 0;
@@ -92,19 +92,19 @@ static int s_whoami(int argc, char **argv)
                *endpoint = NULL;
     for (int i = 1; i < argc; i++) {
         int bad = 0;
-        if (s_option(argc, argv, &i, "--profile", &profile, &bad) ||
-            s_option(argc, argv, &i, "--region", &region, &bad) ||
-            s_option(argc, argv, &i, "--role-arn", &role_arn, &bad) ||
-            s_option(argc, argv, &i, "--external-id", &external_id, &bad) ||
-            s_option(argc, argv, &i, "--endpoint-url", &endpoint, &bad)) {
+        if (cli_option(argc, argv, &i, "--profile", &profile, &bad) ||
+            cli_option(argc, argv, &i, "--region", &region, &bad) ||
+            cli_option(argc, argv, &i, "--role-arn", &role_arn, &bad) ||
+            cli_option(argc, argv, &i, "--external-id", &external_id, &bad) ||
+            cli_option(argc, argv, &i, "--endpoint-url", &endpoint, &bad)) {
             if (bad)
-                return s_usage_error("whoami", "a value is missing after", argv[i]);
+                return cli_usage_error("whoami", "a value is missing after", argv[i]);
             continue;
         }
-        return s_usage_error("whoami", "unknown argument", argv[i]);
+        return cli_usage_error("whoami", "unknown argument", argv[i]);
     }
     if (external_id && !role_arn)
-        return s_usage_error("whoami", "--role-arn is required by", "--external-id");
+        return cli_usage_error("whoami", "--role-arn is required by", "--external-id");
 
     struct drh_err err;
     drh_err_clear(&err);
@@ -149,7 +149,7 @@ done:
     aws_creds_provider_free(role);
     aws_creds_provider_free(chain);
     aws_config_free(cfg);
-    return st == DRH_OK ? 0 : s_fail(&err);
+    return st == DRH_OK ? 0 : cli_fail(&err);
 }
 
 static int s_version(int argc, char **argv)
@@ -158,16 +158,19 @@ static int s_version(int argc, char **argv)
     return 0;
 }
 
-static const struct command s_commands[] = {
-    {"whoami", s_whoami, s_whoami_usage},
-    {"version", s_version, "usage: drh version\n\nPrints drh's version.\n"},
+static const struct cli_command s_commands[] = {
+    {"whoami", s_whoami, s_whoami_usage, NULL},
+    {"version", s_version, "usage: drh version\n\nPrints drh's version.\n", NULL},
 };
 
-static const struct command *s_find(const char *name)
+static const struct cli_command *s_find(const char *name)
 {
     for (size_t i = 0; i < sizeof s_commands / sizeof s_commands[0]; i++)
         if (strcmp(s_commands[i].name, name) == 0)
             return &s_commands[i];
+    for (int i = 0; i < cli_drill_command_count; i++)
+        if (strcmp(cli_drill_commands[i].name, name) == 0)
+            return &cli_drill_commands[i];
     return NULL;
 }
 
@@ -177,7 +180,7 @@ static int s_help(int argc, char **argv)
         fputs(s_usage, stdout);
         return 0;
     }
-    const struct command *c = s_find(argv[1]);
+    const struct cli_command *c = s_find(argv[1]);
     if (!c) {
         fprintf(stderr, "drh help: no command '%s'\nHINT: drh help lists the commands\n", argv[1]);
         return 2;
@@ -209,7 +212,7 @@ int cli_main(int argc, char **argv)
     }
     if (strcmp(argv[i], "help") == 0)
         return s_help(argc - i, argv + i);
-    const struct command *c = s_find(argv[i]);
+    const struct cli_command *c = s_find(argv[i]);
     if (!c) {
         fprintf(stderr, "drh: unknown command '%s'\nHINT: drh help lists the commands\n", argv[i]);
         return 2;

@@ -6,14 +6,17 @@
  * limit of 1000. So a lexical pass runs first and refuses what cJSON would
  * accept wrongly, with the position; cJSON then parses what is left to
  * parse. A `struct json` is a cJSON node: the type is never defined, only
- * converted to and from cJSON * here.
+ * converted to and from cJSON * here. json_parse_located() adds, between
+ * the two, json_pos.c's strict grammar pass, which notes positions.
  */
 #include "json.h"
 
 #include "buf.h"
+#include "json_pos.h"
 #include "mem.h"
 
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <locale.h>
 #include <math.h>
 #include <pthread.h>
@@ -99,10 +102,16 @@ static void s_position(const char *s, size_t off, size_t *line, size_t *col)
     }
 }
 
-static enum drh_status s_fail_at(struct drh_err *err, const char *s, size_t off, const char *what)
+static enum drh_status s_fail_at(struct drh_err *err, struct json_syntax *where, const char *s,
+                                 size_t off, const char *what)
 {
     size_t line, col;
     s_position(s, off, &line, &col);
+    if (where) {
+        where->line = line > INT_MAX ? INT_MAX : (int)line;
+        where->col = col > INT_MAX ? INT_MAX : (int)col;
+        snprintf(where->reason, sizeof where->reason, "%s", what);
+    }
     return drh_err_set(err, DRH_E_PARSE, "invalid JSON at line %zu, column %zu: %s", line, col,
                        what);
 }
@@ -131,7 +140,8 @@ struct scan_result {
 };
 
 /* The lexical pass: refuses, in text order, what cJSON would let through. */
-static enum drh_status s_scan(const char *s, size_t len, struct scan_result *r, struct drh_err *err)
+static enum drh_status s_scan(const char *s, size_t len, struct scan_result *r,
+                              struct json_syntax *where, struct drh_err *err)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t depth = 0;
@@ -144,7 +154,7 @@ static enum drh_status s_scan(const char *s, size_t len, struct scan_result *r, 
         if (c >= 0x80) {
             size_t n = s_utf8_seq(u + i, len - i);
             if (n == 0)
-                return s_fail_at(err, s, i, "invalid UTF-8");
+                return s_fail_at(err, where, s, i, "invalid UTF-8");
             i += n - 1;
             r->only_space = 0;
             continue;
@@ -152,13 +162,13 @@ static enum drh_status s_scan(const char *s, size_t len, struct scan_result *r, 
         if (r->in_string) {
             if (c < 0x20) {
                 snprintf(what, sizeof what, "unescaped control character 0x%02x in string", c);
-                return s_fail_at(err, s, i, what);
+                return s_fail_at(err, where, s, i, what);
             }
             if (c == '"') {
                 r->in_string = 0;
             } else if (c == '\\' && i + 1 < len) {
                 if (u[i + 1] == 'u' && len - i >= 6 && memcmp(s + i + 2, "0000", 4) == 0)
-                    return s_fail_at(err, s, i, "\\u0000 is not allowed in a string");
+                    return s_fail_at(err, where, s, i, "\\u0000 is not allowed in a string");
                 /* Skip the escaped character unless the loop must check it. */
                 if (u[i + 1] >= 0x20 && u[i + 1] < 0x80)
                     i++;
@@ -170,7 +180,7 @@ static enum drh_status s_scan(const char *s, size_t len, struct scan_result *r, 
         r->only_space = 0;
         if (c < 0x20 || c == 0x7F) {
             snprintf(what, sizeof what, "unexpected control character 0x%02x", c);
-            return s_fail_at(err, s, i, what);
+            return s_fail_at(err, where, s, i, what);
         }
         if (c == '"') {
             r->in_string = 1;
@@ -178,7 +188,7 @@ static enum drh_status s_scan(const char *s, size_t len, struct scan_result *r, 
         } else if (c == '[' || c == '{') {
             if (++depth > JSON_MAX_DEPTH) {
                 snprintf(what, sizeof what, "nesting deeper than %d levels", JSON_MAX_DEPTH);
-                return s_fail_at(err, s, i, what);
+                return s_fail_at(err, where, s, i, what);
             }
         } else if (c == ']' || c == '}') {
             if (depth > 0)
@@ -188,9 +198,9 @@ static enum drh_status s_scan(const char *s, size_t len, struct scan_result *r, 
             while (j < len && s_is_number_char(u[j]))
                 j++;
             if (j - i > JSON_NUMBER_MAX)
-                return s_fail_at(err, s, i, "number too long");
+                return s_fail_at(err, where, s, i, "number too long");
             if (s_number_overflows(s + i, j - i))
-                return s_fail_at(err, s, i, "number out of range");
+                return s_fail_at(err, where, s, i, "number out of range");
             i = j - 1;
         }
     }
@@ -211,10 +221,11 @@ static int s_by_key(const void *a, const void *b)
 }
 
 /* Finds a key repeated within one object, depth first; on finding one writes
- * "duplicate key "k" in $.path" to msg. Recursion is bounded by the lexical
- * pass (JSON_MAX_DEPTH). cJSON would keep both members and json_get() would
- * see the first where other readers see the last: refusing is the safe way. */
-static int s_find_duplicate(const cJSON *c, struct buf *path, struct buf *msg)
+ * "duplicate key "k" in $.path" to msg and returns the member that repeats
+ * it (the later one in the text). Recursion is bounded by the lexical pass
+ * (JSON_MAX_DEPTH). cJSON would keep both members and json_get() would see
+ * the first where other readers see the last: refusing is the safe way. */
+static const cJSON *s_find_duplicate(const cJSON *c, struct buf *path, struct buf *msg)
 {
     size_t n = 0, i = 0;
     for (const cJSON *m = c->child; m; m = m->next)
@@ -228,14 +239,19 @@ static int s_find_duplicate(const cJSON *c, struct buf *path, struct buf *msg)
         for (i = 1; i < n && !dup; i++)
             if (strcmp(keys[i - 1]->string, keys[i]->string) == 0)
                 dup = keys[i]->string;
+        const cJSON *again = NULL;
         if (dup) {
             buf_puts(msg, "duplicate key \"");
             s_put_printable(msg, dup);
             buf_printf(msg, "\" in %s", buf_str(path));
+            int seen = 0;
+            for (const cJSON *m = c->child; m && !again; m = m->next)
+                if (strcmp(m->string, dup) == 0 && seen++)
+                    again = m;
         }
         free(keys);
-        if (dup)
-            return 1;
+        if (again)
+            return again;
     }
     i = 0;
     for (const cJSON *m = c->child; m; m = m->next, i++) {
@@ -246,25 +262,39 @@ static int s_find_duplicate(const cJSON *c, struct buf *path, struct buf *msg)
         } else {
             buf_printf(path, "[%zu]", i);
         }
-        int found = s_find_duplicate(m, path, msg);
+        const cJSON *found = s_find_duplicate(m, path, msg);
         path->len = mark;
         path->data[mark] = '\0';
         if (found)
-            return 1;
+            return found;
     }
-    return 0;
+    return NULL;
 }
 
-enum drh_status json_parse(const char *text, size_t len, struct json **out, struct drh_err *err)
+/* json_parse(), and with pos non-NULL json_parse_located(). */
+static enum drh_status s_parse(const char *text, size_t len, struct json **out,
+                               struct json_positions **pos, struct json_syntax *where,
+                               struct drh_err *err)
 {
     pthread_once(&s_hooks_once, s_install_hooks);
     if (!text)
         len = 0;
     struct scan_result scan;
-    if (s_scan(text, len, &scan, err) != DRH_OK)
+    if (s_scan(text, len, &scan, where, err) != DRH_OK)
         return DRH_E_PARSE;
     if (scan.only_space)
-        return s_fail_at(err, "", 0, "empty document");
+        return s_fail_at(err, where, "", 0, "empty document");
+
+    struct json_positions *p = NULL;
+    if (pos) {
+        size_t off = 0;
+        char what[64];
+        p = json_pos_new();
+        if (!json_pos_scan(text, len, p, &off, what, sizeof what)) {
+            json_positions_free(p);
+            return s_fail_at(err, where, text, off, what);
+        }
+    }
 
     /* cJSON gets a NUL-terminated copy and the NUL in its length, so that it
      * both stops at the end and refuses anything after the value. */
@@ -278,36 +308,71 @@ enum drh_status json_parse(const char *text, size_t len, struct json **out, stru
     pthread_mutex_unlock(&s_parse_lock);
     if (root) {
         free(copy);
+        enum drh_status st = DRH_OK;
+        if (p && !json_pos_bind(p, s_j(root)))
+            st = drh_err_set(err, DRH_E_INTERNAL, "JSON positions out of step with the document");
         struct buf path, msg;
         buf_init(&path);
         buf_init(&msg);
         buf_putc(&path, '$');
-        if (s_find_duplicate(root, &path, &msg)) {
-            drh_err_set(err, DRH_E_PARSE, "invalid JSON: %s", buf_str(&msg));
-            cJSON_Delete(root);
-            root = NULL;
+        const cJSON *dup = st == DRH_OK ? s_find_duplicate(root, &path, &msg) : NULL;
+        if (dup) {
+            int line, col;
+            st = DRH_E_PARSE;
+            if (json_key_position(p, s_j(dup), &line, &col)) {
+                if (where) {
+                    where->line = line;
+                    where->col = col;
+                    snprintf(where->reason, sizeof where->reason, "%s", buf_str(&msg));
+                }
+                drh_err_set(err, DRH_E_PARSE, "invalid JSON at line %d, column %d: %s", line, col,
+                            buf_str(&msg));
+            } else {
+                drh_err_set(err, DRH_E_PARSE, "invalid JSON: %s", buf_str(&msg));
+            }
         }
         buf_clean_up(&path);
         buf_clean_up(&msg);
-        if (!root)
-            return DRH_E_PARSE;
+        if (st != DRH_OK) {
+            cJSON_Delete(root);
+            json_positions_free(p);
+            return st;
+        }
         *out = s_j(root);
+        if (pos)
+            *pos = p;
         return DRH_OK;
     }
 
     size_t off = end && end >= copy && end <= copy + len ? (size_t)(end - copy) : len;
     unsigned char c = off < len ? (unsigned char)copy[off] : 0;
     free(copy);
+    json_positions_free(p);
     char what[64];
     if (scan.in_string && off >= scan.string_start)
-        return s_fail_at(err, text, scan.string_start, "unterminated string");
+        return s_fail_at(err, where, text, scan.string_start, "unterminated string");
     if (off >= len)
-        return s_fail_at(err, text, len, "unexpected end of input");
+        return s_fail_at(err, where, text, len, "unexpected end of input");
     if (c > 0x20 && c < 0x7F)
         snprintf(what, sizeof what, "unexpected character '%c'", c);
     else
         snprintf(what, sizeof what, "unexpected byte 0x%02x", c);
-    return s_fail_at(err, text, off, what);
+    return s_fail_at(err, where, text, off, what);
+}
+
+enum drh_status json_parse(const char *text, size_t len, struct json **out, struct drh_err *err)
+{
+    return s_parse(text, len, out, NULL, NULL, err);
+}
+
+enum drh_status json_parse_located(const char *text, size_t len, struct json **out,
+                                   struct json_positions **pos, struct json_syntax *where,
+                                   struct drh_err *err)
+{
+    struct json_positions *unused = NULL;
+    enum drh_status st = s_parse(text, len, out, pos ? pos : &unused, where, err);
+    json_positions_free(unused);
+    return st;
 }
 
 void json_free(struct json *j)

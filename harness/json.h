@@ -30,6 +30,43 @@ struct json;
  * Columns count characters, from 1. *out is written only on success; the
  * caller frees it with json_free(). */
 enum drh_status json_parse(const char *text, size_t len, struct json **out, struct drh_err *err);
+
+/*
+ * Parsing with positions, for files a person wrote (drill files): messages
+ * can then say "drill.json:12:5: unknown key". Lines and columns count
+ * from 1, columns in characters (UTF-8 sequences count once).
+ */
+struct json_positions;
+
+/* Where a located parse failed: the line and column of its message, and
+ * the cause alone ("trailing comma before '}'"). */
+struct json_syntax {
+    int line;
+    int col;
+    char reason[160];
+};
+
+/* json_parse() that also records where every value and member key starts.
+ * On success *out and *pos are written: free them with json_free() and
+ * json_positions_free(). It checks the JSON grammar itself, strictly, before
+ * cJSON parses: a failure reads like json_parse()'s ("invalid JSON at line
+ * 6, column 26: trailing comma before '}'") but is placed exactly where
+ * cJSON would be a character late, refuses what cJSON lets through (leading
+ * zeros, "1.", a bad \u escape), and places a repeated key too. *where
+ * (when not NULL) gets the position and the cause alone. */
+enum drh_status json_parse_located(const char *text, size_t len, struct json **out,
+                                   struct json_positions **pos, struct json_syntax *where,
+                                   struct drh_err *err);
+/* Where value (any value of the document pos came with) starts: the quote of
+ * a string, the brace of an object. false when pos does not know value. */
+bool json_position(const struct json_positions *pos, const struct json *value, int *line, int *col);
+/* Where the key of an object member starts (its opening quote). false for
+ * array elements, the root, and values pos does not know. */
+bool json_key_position(const struct json_positions *pos, const struct json *member, int *line,
+                       int *col);
+/* NULL is a no-op. */
+void json_positions_free(struct json_positions *pos);
+
 /* Frees a document root (parsed or built). NULL is a no-op. */
 void json_free(struct json *j);
 

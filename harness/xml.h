@@ -47,5 +47,34 @@ char *xml_text(const struct xml_node *node);
 const struct xml_node *xml_find(const struct xml_node *node, const char *path);
 /* xml_text(xml_find(node, path)): NULL when absent. Caller frees. */
 char *xml_find_text(const struct xml_node *node, const char *path);
+/* The value of node's attribute name (namespaces ignored, references
+ * resolved), or NULL when node is NULL or has no such attribute. Caller
+ * frees with free(). */
+char *xml_attr(const struct xml_node *node, const char *name);
+
+/* Validates the XML file at xml_path against the W3C XML Schema at xsd_path.
+ * Both files are read with xml_parse()'s guards (no DOCTYPE, no network);
+ * the schema is trusted otherwise (an xs:include is read as libxml2 reads
+ * it). Every failure names the file and the line:
+ *   DRH_E_IO      a file cannot be read
+ *   DRH_E_INPUT   the document is not well-formed, or not valid, e.g.
+ *                 "'out.xml' is not valid against 'junit-10.xsd': line 4:
+ *                 Element 'testcase': The attribute 'name' is required but
+ *                 missing (and 2 more errors)"
+ *   DRH_E_CONFIG  the schema is not a well-formed, usable XML Schema */
+enum drh_status xml_validate_file(const char *xml_path, const char *xsd_path, struct drh_err *err);
+
+/*
+ * Writing. XML 1.0 cannot carry every string: characters it does not allow
+ * (controls other than tab, newline and carriage return; U+FFFE, U+FFFF)
+ * are dropped and bytes that are not valid UTF-8 become U+FFFD, so any C
+ * string gives well-formed output. xml_escape() is for character data (&,
+ * <, > and carriage return escaped, newlines kept); xml_escape_attr() for a
+ * value inside double quotes (also ", ', tab and newline escaped, so they
+ * survive attribute-value normalization). text NULL appends nothing.
+ */
+struct buf;
+void xml_escape(struct buf *b, const char *text);
+void xml_escape_attr(struct buf *b, const char *text);
 
 #endif

@@ -1,0 +1,360 @@
+/*
+ * The drill commands: run, validate, plan, teardown, manifest. Each parses
+ * its options, loads what it needs, and hands over to the runner, the
+ * ledger's teardown or the probes' manifest.
+ */
+#include "cli_util.h"
+#include "crypto.h"
+#include "drill.h"
+#include "ledger.h"
+#include "log.h"
+#include "mem.h"
+#include "probes/db.h"
+#include "probes/manifest.h"
+#include "progress.h"
+#include "rds_run.h"
+#include "runner.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char s_run_usage[] =
+    "usage: drh run FILE... [--junit PATH] [--evidence DIR] [--concurrency N]\n"
+    "               [--run-id ID] [--state-dir DIR] [--json]\n"
+    "\n"
+    "Runs each drill: selects a backup, copies it into the target account and\n"
+    "region, restores it into the isolated test stack, probes the data, measures\n"
+    "the RTO and RPO achieved, tears down what it created, and reports.\n"
+    "\n"
+    "  --junit PATH       JUnit XML report (default: the drill's reports.junit)\n"
+    "  --evidence DIR     evidence JSON + .sha256 (default: the drill's reports.evidence)\n"
+    "  --concurrency N    resources drilled at once (default 4)\n"
+    "  --run-id ID        the run's id (default: UTC time + random); tags and ledger use it\n"
+    "  --state-dir DIR    where run ledgers live (default: $DRH_STATE_DIR,\n"
+    "                     $XDG_STATE_HOME/drh, ~/.local/state/drh)\n"
+    "  --json             machine-readable events on stdout, one JSON object a line\n"
+    "\n"
+    "Progress goes to stderr: a line per phase with the elapsed time, a heartbeat\n"
+    "every 30 s while a job runs. SIGINT/SIGTERM stop waiting and tear down; a\n"
+    "second signal stops teardown too (finish it with drh teardown --run ID).\n"
+    "\n"
+    "exit codes: 0 every check passed, 1 a drill failed (a job failed, a probe\n"
+    "failed, RTO or RPO missed), 2 bad usage or drill file, 3 environment error.\n"
+    "\n"
+    "example:\n"
+    "  drh run drills/examples/aurora-postgresql-backup-copy.json --junit drill.xml\n";
+
+static const char s_validate_usage[] =
+    "usage: drh validate FILE...\n"
+    "\n"
+    "Checks drill files against the whole format (docs/drill-format.md): unknown\n"
+    "keys, wrong types and bad values are reported as FILE:LINE:COL with a hint.\n"
+    "Exit code 0 when every file is valid, 2 otherwise. Makes no AWS call.\n";
+
+static const char s_plan_usage[] =
+    "usage: drh plan FILE...\n"
+    "\n"
+    "Prints the steps and AWS calls that drh run would make for each drill and\n"
+    "resource, making none: review a drill before it touches an account.\n";
+
+static const char s_teardown_usage[] =
+    "usage: drh teardown --run ID [--state-dir DIR]\n"
+    "\n"
+    "Finishes the teardown of a run that did not end cleanly (kill -9, a lost CI\n"
+    "runner, teardown: never) from its ledger: deletes what the run created, in\n"
+    "order, each only if it carries the run's drh:run-id tag, and confirms each is\n"
+    "gone. Exit code 0 when nothing of the run is left, 3 otherwise.\n";
+
+static const char s_manifest_usage[] =
+    "usage: drh manifest --engine postgres|mysql --host HOST [--port PORT]\n"
+    "                    --user USER (--password-env VAR | --password-file FILE)\n"
+    "                    [--database DB] [--tls prefer|require|verify-full|disable]\n"
+    "                    [--ca-bundle FILE] [--tables T1,T2] --out FILE\n"
+    "\n"
+    "Records a database's schema fingerprint and per-table row counts and\n"
+    "content checksums (docs/probes.md) into FILE, for the schema and checksum\n"
+    "probes to compare a restored copy against. Run it on production (or a\n"
+    "replica) at the time of a backup.\n"
+    "\n"
+    "example:\n"
+    "  PGPW=... drh manifest --engine postgres --host db.internal --user audit \\\n"
+    "      --password-env PGPW --database orders --out drills/manifests/orders.json\n";
+
+/* Loads every file; reports each bad one. Returns 0 or the first exit code. */
+static int s_load_all(int argc, char **argv, int first, struct drill ***out, size_t *n)
+{
+    struct drill **v = xcalloc((size_t)argc, sizeof(*v));
+    size_t k = 0;
+    int rc = 0;
+    for (int i = first; i < argc; i++) {
+        struct drh_err err;
+        drh_err_clear(&err);
+        if (drill_load(argv[i], &v[k], &err) != DRH_OK) {
+            fprintf(stderr, "%s\n", err.msg);
+            if (err.hint[0])
+                fprintf(stderr, "HINT: %s\n", err.hint);
+            if (!rc)
+                rc = drh_status_exit_code(err.code);
+            continue;
+        }
+        k++;
+    }
+    *out = v;
+    *n = k;
+    return rc;
+}
+
+static void s_free_all(struct drill **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        drill_free(v[i]);
+    free(v);
+}
+
+static int s_validate(int argc, char **argv)
+{
+    if (argc < 2)
+        return cli_usage_error("validate", "a drill file is needed", "");
+    struct drill **v = NULL;
+    size_t n = 0;
+    int rc = s_load_all(argc, argv, 1, &v, &n);
+    for (size_t i = 0; i < n; i++)
+        printf("%s: ok (drill %s, %zu resource%s)\n", v[i]->path, v[i]->name,
+               v[i]->n_resources, v[i]->n_resources == 1 ? "" : "s");
+    s_free_all(v, n);
+    return rc;
+}
+
+static int s_plan(int argc, char **argv)
+{
+    if (argc < 2)
+        return cli_usage_error("plan", "a drill file is needed", "");
+    struct drill **v = NULL;
+    size_t n = 0;
+    int rc = s_load_all(argc, argv, 1, &v, &n);
+    if (!rc) {
+        struct runner_options o = {0};
+        o.plan_only = true;
+        rc = runner_run(v, n, &o);
+    }
+    s_free_all(v, n);
+    return rc;
+}
+
+static int s_run(int argc, char **argv)
+{
+    struct runner_options o = {0};
+    const char *conc = NULL;
+    bool json = false;
+    char **files = xcalloc((size_t)argc + 1, sizeof(*files));
+    int nf = 1;
+    files[0] = argv[0];
+    int rc = 0;
+    for (int i = 1; i < argc; i++) {
+        int bad = 0;
+        if (cli_option(argc, argv, &i, "--junit", &o.junit, &bad) ||
+            cli_option(argc, argv, &i, "--evidence", &o.evidence, &bad) ||
+            cli_option(argc, argv, &i, "--concurrency", &conc, &bad) ||
+            cli_option(argc, argv, &i, "--run-id", &o.run_id, &bad) ||
+            cli_option(argc, argv, &i, "--state-dir", &o.state_dir, &bad)) {
+            if (bad) {
+                rc = cli_usage_error("run", "a value is missing after", argv[i]);
+                goto done;
+            }
+            continue;
+        }
+        if (strcmp(argv[i], "--json") == 0) {
+            json = true;
+            continue;
+        }
+        if (argv[i][0] == '-' && argv[i][1]) {
+            rc = cli_usage_error("run", "unknown option", argv[i]);
+            goto done;
+        }
+        files[nf++] = argv[i];
+    }
+    if (nf < 2) {
+        rc = cli_usage_error("run", "a drill file is needed", "");
+        goto done;
+    }
+    if (conc) {
+        char *end = NULL;
+        errno = 0;
+        long c = strtol(conc, &end, 10);
+        if (errno || !end || *end || c < 1 || c > 64) {
+            rc = cli_usage_error("run", "--concurrency takes 1 to 64, not", conc);
+            goto done;
+        }
+        o.concurrency = (int)c;
+    }
+    struct drill **v = NULL;
+    size_t n = 0;
+    rc = s_load_all(nf, files, 1, &v, &n);
+    if (!rc) {
+        progress_init(log_get_level() == LOG_ERROR, json);
+        rc = runner_run(v, n, &o);
+    }
+    s_free_all(v, n);
+done:
+    free(files);
+    return rc;
+}
+
+static int s_teardown(int argc, char **argv)
+{
+    const char *run_id = NULL, *state_opt = NULL;
+    for (int i = 1; i < argc; i++) {
+        int bad = 0;
+        if (cli_option(argc, argv, &i, "--run", &run_id, &bad) ||
+            cli_option(argc, argv, &i, "--state-dir", &state_opt, &bad)) {
+            if (bad)
+                return cli_usage_error("teardown", "a value is missing after", argv[i]);
+            continue;
+        }
+        return cli_usage_error("teardown", "unknown argument", argv[i]);
+    }
+    if (!run_id)
+        return cli_usage_error("teardown", "--run ID is required", "");
+    progress_init(log_get_level() == LOG_ERROR, false);
+    char *state = state_opt ? xstrdup(state_opt) : ledger_state_dir();
+    struct drh_err err;
+    drh_err_clear(&err);
+    struct ledger *l = NULL;
+    struct side *src = NULL, *tgt = NULL;
+    char *msg = NULL;
+    int rc;
+    if (ledger_open(state, run_id, &l, &err) != DRH_OK ||
+        side_open(ledger_side(l, false), "source", &src, &err) != DRH_OK ||
+        side_open(ledger_side(l, true), "target", &tgt, &err) != DRH_OK) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    progress_phase(ledger_drill_name(l), NULL, "teardown", "run %s: %zu thing(s) in the ledger, "
+                                                           "%zu not yet gone",
+                   run_id, ledger_count(l), ledger_pending(l));
+    enum step_end e = teardown_run(l, NULL, src, tgt, &msg, &err);
+    printf("teardown of run %s: %s\n", run_id, msg);
+    rc = e == STEP_OK ? 0 : cli_fail(&err) == 2 ? 2 : 3;
+done:
+    free(msg);
+    side_free(src);
+    side_free(tgt);
+    ledger_close(l);
+    free(state);
+    return rc;
+}
+
+static int s_manifest(int argc, char **argv)
+{
+    const char *engine = NULL, *host = NULL, *port = NULL, *user = NULL, *pw_env = NULL,
+               *pw_file = NULL, *database = NULL, *tls = NULL, *ca = NULL, *tables = NULL,
+               *out = NULL;
+    for (int i = 1; i < argc; i++) {
+        int bad = 0;
+        if (cli_option(argc, argv, &i, "--engine", &engine, &bad) ||
+            cli_option(argc, argv, &i, "--host", &host, &bad) ||
+            cli_option(argc, argv, &i, "--port", &port, &bad) ||
+            cli_option(argc, argv, &i, "--user", &user, &bad) ||
+            cli_option(argc, argv, &i, "--password-env", &pw_env, &bad) ||
+            cli_option(argc, argv, &i, "--password-file", &pw_file, &bad) ||
+            cli_option(argc, argv, &i, "--database", &database, &bad) ||
+            cli_option(argc, argv, &i, "--tls", &tls, &bad) ||
+            cli_option(argc, argv, &i, "--ca-bundle", &ca, &bad) ||
+            cli_option(argc, argv, &i, "--tables", &tables, &bad) ||
+            cli_option(argc, argv, &i, "--out", &out, &bad)) {
+            if (bad)
+                return cli_usage_error("manifest", "a value is missing after", argv[i]);
+            continue;
+        }
+        return cli_usage_error("manifest", "unknown argument", argv[i]);
+    }
+    if (!engine || !host || !user || !out || (!pw_env == !pw_file))
+        return cli_usage_error("manifest",
+                               "needs --engine, --host, --user, --out and one of "
+                               "--password-env / --password-file; missing or doubled near",
+                               !engine ? "--engine" : !host ? "--host" : !user ? "--user"
+                                                      : !out ? "--out" : "--password-*");
+    struct db_target t = {0};
+    if (strcmp(engine, "postgres") == 0 || strcmp(engine, "aurora-postgresql") == 0)
+        t.flavor = DB_POSTGRES;
+    else if (strcmp(engine, "mysql") == 0 || strcmp(engine, "aurora-mysql") == 0 ||
+             strcmp(engine, "mariadb") == 0)
+        t.flavor = DB_MYSQL;
+    else
+        return cli_usage_error("manifest", "--engine is postgres or mysql, not", engine);
+    long p = t.flavor == DB_POSTGRES ? 5432 : 3306;
+    if (port) {
+        char *end = NULL;
+        p = strtol(port, &end, 10);
+        if (!end || *end || p < 1 || p > 65535)
+            return cli_usage_error("manifest", "--port takes 1 to 65535, not", port);
+    }
+    t.tls = DRILL_TLS_PREFER;
+    if (tls) {
+        static const char *const modes[] = {"prefer", "require", "verify-full", "disable"};
+        int m = -1;
+        for (int k = 0; k < 4; k++)
+            if (strcmp(tls, modes[k]) == 0)
+                m = k;
+        if (m < 0)
+            return cli_usage_error("manifest", "--tls is prefer, require, verify-full or disable, not",
+                                   tls);
+        t.tls = (enum drill_tls)m;
+    }
+    char password[256] = "";
+    if (pw_env) {
+        const char *v = getenv(pw_env);
+        if (!v)
+            return cli_usage_error("manifest", "environment variable not set:", pw_env);
+        snprintf(password, sizeof(password), "%s", v);
+    } else {
+        FILE *f = fopen(pw_file, "re");
+        if (!f || !fgets(password, sizeof(password), f)) {
+            if (f)
+                fclose(f);
+            fprintf(stderr, "drh manifest: cannot read password file '%s'\n", pw_file);
+            return 2;
+        }
+        fclose(f);
+        password[strcspn(password, "\r\n")] = '\0';
+    }
+    t.host = host;
+    t.port = (int)p;
+    t.user = user;
+    t.password = password;
+    t.database = database;
+    t.ca_bundle = ca;
+    char *list = tables ? xstrdup(tables) : NULL;
+    const char *names[256];
+    size_t n_names = 0;
+    for (char *save = NULL, *tok = list ? strtok_r(list, ",", &save) : NULL; tok && n_names < 256;
+         tok = strtok_r(NULL, ",", &save))
+        names[n_names++] = tok;
+    struct drh_err err;
+    drh_err_clear(&err);
+    struct db_conn *c = NULL;
+    struct manifest m;
+    memset(&m, 0, sizeof(m));
+    int rc = 0;
+    if (db_connect(&t, &c, &err) != DRH_OK || manifest_take(c, names, n_names, &m, &err) != DRH_OK ||
+        manifest_save(&m, out, &err) != DRH_OK)
+        rc = cli_fail(&err);
+    else
+        printf("manifest: %s (%zu tables, schema %s)\n", out, m.n_tables, m.schema_fingerprint);
+    crypto_wipe(password, sizeof(password));
+    manifest_clean_up(&m);
+    db_close(c);
+    free(list);
+    return rc;
+}
+
+const struct cli_command cli_drill_commands[] = {
+    {"run", s_run, s_run_usage, NULL},
+    {"validate", s_validate, s_validate_usage, NULL},
+    {"plan", s_plan, s_plan_usage, NULL},
+    {"teardown", s_teardown, s_teardown_usage, NULL},
+    {"manifest", s_manifest, s_manifest_usage, NULL},
+};
+const int cli_drill_command_count = sizeof(cli_drill_commands) / sizeof(cli_drill_commands[0]);

@@ -1,0 +1,225 @@
+/*
+ * The shapes a drill's values must have: AWS account ids, ARNs, vault and
+ * database names, table names. Only the shape: whether the thing exists is
+ * for `drh plan` and `drh run` to find out. Each rule follows the AWS (or
+ * SQL) naming rule it stands for, so a drill that loads never fails later on
+ * a name AWS would refuse.
+ */
+#include "drill_impl.h"
+
+#include <ctype.h>
+#include <string.h>
+
+/* Whether every character of s is in set (or alphanumeric, when alnum). */
+static bool s_all(const char *s, bool alnum, const char *set)
+{
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch >= 0x80)
+            return false;
+        if (!(alnum && isalnum(ch)) && !strchr(set, ch))
+            return false;
+    }
+    return true;
+}
+
+static bool s_hex(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isxdigit((unsigned char)s[i]))
+            return false;
+    return true;
+}
+
+bool drill_is_account(const char *s)
+{
+    if (strlen(s) != 12)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+bool drill_is_name(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    return n >= 1 && n <= max && s_all(s, true, "-");
+}
+
+bool drill_is_vault_name(const char *s)
+{
+    size_t n = strlen(s);
+    return n >= 2 && n <= 50 && s_all(s, true, "-_");
+}
+
+bool drill_is_env_name(const char *s)
+{
+    size_t n = strlen(s);
+    return n >= 1 && n <= 255 && !isdigit((unsigned char)s[0]) && s_all(s, true, "_");
+}
+
+/* RDS: 1 to 63 letters, digits and hyphens; first a letter; no two hyphens
+ * in a row and none at the end. */
+bool drill_is_db_identifier(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 1 || n > 63 || !isalpha((unsigned char)s[0]) || s[n - 1] == '-')
+        return false;
+    return s_all(s, true, "-") && !strstr(s, "--");
+}
+
+bool drill_is_subnet_group(const char *s)
+{
+    size_t n = strlen(s);
+    return n >= 1 && n <= 255 && s_all(s, true, "._ -");
+}
+
+bool drill_is_security_group(const char *s)
+{
+    size_t n = strlen(s);
+    return n > 3 && n <= 40 && strncmp(s, "sg-", 3) == 0 && s_all(s + 3, true, "");
+}
+
+/* One SQL identifier drh can quote safely: [A-Za-z_][A-Za-z0-9_$]{0,62}. */
+static bool s_sql_ident(const char *s, size_t n)
+{
+    if (n < 1 || n > 63 || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 0x80 || !(isalnum(ch) || ch == '_' || ch == '$'))
+            return false;
+    }
+    return true;
+}
+
+bool drill_is_table_name(const char *s)
+{
+    const char *dot = strchr(s, '.');
+    if (!dot)
+        return s_sql_ident(s, strlen(s));
+    return s_sql_ident(s, (size_t)(dot - s)) && s_sql_ident(dot + 1, strlen(dot + 1));
+}
+
+/* "db.r6g.large", "db.t3.medium", "db.serverless". */
+bool drill_is_instance_class(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 4 || n > 40 || strncmp(s, "db.", 3) != 0 || s[n - 1] == '.')
+        return false;
+    for (const char *p = s + 3; *p; p++)
+        if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '.' || *p == '-'))
+            return false;
+    return !strstr(s, "..");
+}
+
+/* 1234abcd-12ab-34cd-56ef-1234567890ab or mrk-<32 hex>. */
+static bool s_kms_key_id(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 36 && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-')
+        return s_hex(s, 8) && s_hex(s + 9, 4) && s_hex(s + 14, 4) && s_hex(s + 19, 4) &&
+               s_hex(s + 24, 12);
+    return n == 36 && strncmp(s, "mrk-", 4) == 0 && s_hex(s + 4, 32);
+}
+
+static bool s_kms_alias(const char *s)
+{
+    size_t n = strlen(s);
+    return n > 6 && n <= 256 && strncmp(s, "alias/", 6) == 0 && strncmp(s, "alias/aws/", 10) != 0 &&
+           s_all(s + 6, true, "/_-");
+}
+
+bool drill_is_kms_key(const char *s)
+{
+    struct drill_arn arn;
+    if (strncmp(s, "arn:", 4) != 0)
+        return s_kms_alias(s) || s_kms_key_id(s);
+    if (!drill_arn_split(s, &arn) || strcmp(arn.service, "kms") != 0 || !arn.region[0] ||
+        !drill_is_account(arn.account))
+        return false;
+    if (strncmp(arn.resource, "key/", 4) == 0)
+        return s_kms_key_id(arn.resource + 4);
+    return s_kms_alias(arn.resource);
+}
+
+/* A decimal number as JSON writes one: -?digits(.digits)?(e[+-]?digits)?,
+ * so that "0x10", " 5" and "inf" are not numbers to compare with. */
+bool drill_is_decimal(const char *s)
+{
+    if (*s == '-')
+        s++;
+    if (!isdigit((unsigned char)*s))
+        return false;
+    while (isdigit((unsigned char)*s))
+        s++;
+    if (*s == '.') {
+        if (!isdigit((unsigned char)*++s))
+            return false;
+        while (isdigit((unsigned char)*s))
+            s++;
+    }
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '+' || *s == '-')
+            s++;
+        if (!isdigit((unsigned char)*s))
+            return false;
+        while (isdigit((unsigned char)*s))
+            s++;
+    }
+    return *s == '\0';
+}
+
+/* STS: 2 to 1224 characters of [\w+=,.@:/-]. */
+bool drill_is_external_id(const char *s)
+{
+    size_t n = strlen(s);
+    return n >= 2 && n <= 1224 && s_all(s, true, "_+=,.@:/-");
+}
+
+/* Copies the field of s up to the next ':' into out; false when too long or
+ * unterminated. */
+static bool s_field(const char **s, char *out, size_t size)
+{
+    const char *colon = strchr(*s, ':');
+    if (!colon || (size_t)(colon - *s) >= size)
+        return false;
+    memcpy(out, *s, (size_t)(colon - *s));
+    out[colon - *s] = '\0';
+    *s = colon + 1;
+    return true;
+}
+
+bool drill_arn_split(const char *s, struct drill_arn *out)
+{
+    if (strncmp(s, "arn:", 4) != 0)
+        return false;
+    s += 4;
+    if (!s_field(&s, out->partition, sizeof out->partition) ||
+        !s_field(&s, out->service, sizeof out->service) ||
+        !s_field(&s, out->region, sizeof out->region) ||
+        !s_field(&s, out->account, sizeof out->account) || !*s)
+        return false;
+    out->resource = s;
+    if (strcmp(out->partition, "aws") != 0 && strcmp(out->partition, "aws-cn") != 0 &&
+        strcmp(out->partition, "aws-us-gov") != 0)
+        return false;
+    return out->service[0] && s_all(out->service, true, "-") && s_all(out->region, true, "-");
+}
+
+/* IAM: role/[PATH/]NAME; path and name from [\w+=,.@-], the name at most
+ * 64 characters. */
+bool drill_is_role_arn(const char *s, struct drill_arn *out)
+{
+    if (!drill_arn_split(s, out) || strcmp(out->service, "iam") != 0 || out->region[0] ||
+        !drill_is_account(out->account) || strncmp(out->resource, "role/", 5) != 0)
+        return false;
+    const char *path = out->resource + 5;
+    const char *name = strrchr(path, '/');
+    name = name ? name + 1 : path;
+    size_t n = strlen(name);
+    return n >= 1 && n <= 64 && strlen(path) <= 512 + 64 && *path != '/' && !strstr(path, "//") &&
+           s_all(path, true, "_+=,.@/-");
+}

@@ -1,0 +1,90 @@
+/*
+ * The run ledger: what a run is about to create, has created and has
+ * deleted, appended as JSON lines to <state>/runs/<run-id>/ledger.jsonl and
+ * fsync'd before the caller moves on. An "intent" line is written before
+ * each create call, so a crash (kill -9) at any point leaves enough for
+ * `drh teardown --run ID` to find and delete what the run made. Teardown
+ * deletes only what the ledger names, and only after checking the
+ * resource's drh:run-id tag.
+ *
+ * Line shapes (one JSON object per line):
+ *   {"op":"run", "run_id", "drill", "started", "source":{side}, "target":{side}}
+ *   {"op":"intent"|"created"|"deleted"|"gone", "kind", "side", "region", "id",
+ *    "arn"?, "vault"?, "job"?, "at"}
+ * A side holds account, region, profile, role_arn, external_id (no secrets).
+ */
+#ifndef DRH_LEDGER_H
+#define DRH_LEDGER_H
+#include "drill.h"
+#include "err.h"
+#include "json.h"
+#include <stdbool.h>
+#include <stddef.h>
+
+/* What a run can create; teardown deletes in this order, newest first within a kind. */
+enum ledger_kind {
+    LEDGER_RDS_INSTANCE,
+    LEDGER_RDS_CLUSTER,
+    LEDGER_RDS_SNAPSHOT,
+    LEDGER_RDS_CLUSTER_SNAPSHOT,
+    LEDGER_RECOVERY_POINT, /* a copy in a DR / staging vault (id = copy job id until known) */
+    LEDGER_KIND_COUNT
+};
+
+struct ledger_entry {
+    enum ledger_kind kind;
+    char *side;    /* "source" or "target" */
+    char *region;
+    char *id;      /* identifier (RDS) or recovery point ARN */
+    char *arn;     /* NULL until known */
+    char *vault;   /* recovery points: the vault */
+    char *job;     /* the copy / restore job that made it; NULL when none */
+    char *resource; /* the drill resource it belongs to */
+    bool created;  /* a "created" line was seen (else only the intent) */
+    bool gone;     /* deleted and confirmed gone */
+};
+
+struct ledger;
+
+/* The state folder: $DRH_STATE_DIR, else $XDG_STATE_HOME/drh, else
+ * $HOME/.local/state/drh. Caller frees. */
+char *ledger_state_dir(void);
+
+/* Creates <state>/runs/<run_id>/ and its ledger with the "run" line. */
+enum drh_status ledger_create(const char *state_dir, const char *run_id, const struct drill *d,
+                              struct ledger **out, struct drh_err *err);
+/* Opens an existing run's ledger (for teardown) and reads its entries. */
+enum drh_status ledger_open(const char *state_dir, const char *run_id, struct ledger **out,
+                            struct drh_err *err);
+void ledger_close(struct ledger *l);
+
+const char *ledger_run_id(const struct ledger *l);
+const char *ledger_drill_name(const struct ledger *l);
+const char *ledger_dir(const struct ledger *l);
+/* The drill's sides as recorded (strings owned by the ledger; vault and
+ * kms fields are not recorded). */
+const struct drill_side *ledger_side(const struct ledger *l, bool target);
+
+/* Appends a line and fsyncs. intent: before the create call; created: after
+ * (arn may then be known); deleted: the delete call was accepted; gone:
+ * confirmed absent. Entries are matched by kind + id. */
+enum drh_status ledger_intent(struct ledger *l, enum ledger_kind kind, const char *side,
+                              const char *region, const char *id, const char *vault,
+                              const char *job, const char *resource, struct drh_err *err);
+enum drh_status ledger_created(struct ledger *l, enum ledger_kind kind, const char *id,
+                               const char *arn, const char *job, struct drh_err *err);
+/* Renames an entry's id (a copied recovery point: job id -> its ARN). */
+enum drh_status ledger_resolved(struct ledger *l, enum ledger_kind kind, const char *old_id,
+                                const char *new_id, struct drh_err *err);
+enum drh_status ledger_gone(struct ledger *l, enum ledger_kind kind, const char *id,
+                            struct drh_err *err);
+
+/* The entries in the order they were first written. */
+size_t ledger_count(const struct ledger *l);
+const struct ledger_entry *ledger_at(const struct ledger *l, size_t i);
+/* Entries not yet gone. */
+size_t ledger_pending(const struct ledger *l);
+
+const char *ledger_kind_name(enum ledger_kind k);
+
+#endif

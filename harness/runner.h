@@ -1,0 +1,36 @@
+/*
+ * `drh run`: loads drills, runs each resource's pipeline (select, copy,
+ * restore, wait, probe, measure, teardown) on a pool of threads, and writes
+ * the reports. The exit code is what CI acts on: 0 every case passed,
+ * 1 a drill failed (a job failed, a probe failed, an objective was missed),
+ * 2 bad usage or drill file, 3 an environment or infrastructure error.
+ */
+#ifndef DRH_RUNNER_H
+#define DRH_RUNNER_H
+#include "drill.h"
+#include "reports/report.h"
+#include <signal.h>
+#include <stdbool.h>
+
+struct runner_options {
+    const char *junit;       /* --junit PATH: overrides each drill's reports.junit */
+    const char *evidence;    /* --evidence DIR */
+    int concurrency;         /* resources worked on at once; 0: 4 */
+    const char *run_id;      /* NULL: made from the time and random bytes */
+    const char *state_dir;   /* NULL: ledger_state_dir() */
+    bool plan_only;          /* drh plan: print the steps, call nothing */
+};
+
+/* Set by SIGINT/SIGTERM: waits stop, teardown runs, the run ends. */
+extern volatile sig_atomic_t runner_interrupted;
+
+/* Runs the drills; returns the process exit code. */
+int runner_run(struct drill **drills, size_t n, const struct runner_options *opt);
+
+/* A new run id: "YYYYMMDD-HHMMSS-xxxxxx" (UTC, 6 random hex). Caller frees. */
+char *runner_new_run_id(void);
+
+/* The result of one resource's pipeline, for the exit code. */
+enum runner_verdict { RUNNER_PASSED = 0, RUNNER_FAILED = 1, RUNNER_ERROR = 3 };
+
+#endif

@@ -1,0 +1,337 @@
+/*
+ * Teardown from the ledger: instances, then clusters, then snapshot copies,
+ * then recovery point copies, each deleted only when the ledger names it and
+ * it carries this run's drh:run-id tag (or, untagged, when the ledger's own
+ * job made it: a crash can come between a job's end and its tagging), and
+ * each confirmed gone before the next kind. The same code serves a run's own
+ * teardown and `drh teardown --run ID` after a crash.
+ */
+#include "aws/backup.h"
+#include "aws/rds.h"
+#include "mem.h"
+#include "progress.h"
+#include "rds_run.h"
+#include "wait.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TAG_RUN "drh:run-id"
+#define GONE_DEADLINE 1800.0
+
+struct td {
+    struct ledger *l;
+    struct side *src, *tgt;
+    struct buf notes;
+    int deleted, refused, failed;
+};
+
+static struct aws_client *s_client(struct td *t, const struct ledger_entry *e,
+                                   struct drh_err *err)
+{
+    struct side *s = e->side && strcmp(e->side, "source") == 0 ? t->src : t->tgt;
+    struct aws_client *c = NULL;
+    return side_client(s, e->region, &c, err) == DRH_OK ? c : NULL;
+}
+
+/* "side:region:job-id" -> its parts (pointers into a copy the caller frees). */
+static char *s_job_parts(const char *ref, const char **side, const char **region,
+                         const char **id)
+{
+    char *copy = xstrdup(ref);
+    char *a = strchr(copy, ':');
+    char *b = a ? strchr(a + 1, ':') : NULL;
+    if (!b) {
+        free(copy);
+        return NULL;
+    }
+    *a = *b = '\0';
+    *side = copy;
+    *region = a + 1;
+    *id = b + 1;
+    return copy;
+}
+
+static struct aws_client *s_job_client(struct td *t, const char *side, const char *region,
+                                       struct drh_err *err)
+{
+    struct aws_client *c = NULL;
+    struct side *s = strcmp(side, "source") == 0 ? t->src : t->tgt;
+    return side_client(s, region, &c, err) == DRH_OK ? c : NULL;
+}
+
+/* The ARN a job of this run made (restore: CreatedResourceArn; copy:
+ * DestinationRecoveryPointArn), waiting for the job to end. NULL if none. */
+static char *s_job_result(struct td *t, const struct ledger_entry *e, struct drh_err *err)
+{
+    if (!e->job)
+        return NULL;
+    const char *side, *region, *id;
+    char *parts = s_job_parts(e->job, &side, &region, &id);
+    if (!parts)
+        return NULL;
+    struct aws_client *c = s_job_client(t, side, region, err);
+    char *out = NULL;
+    bool copy = e->kind == LEDGER_RECOVERY_POINT;
+    double until = progress_elapsed() + GONE_DEADLINE;
+    while (c) {
+        struct backup_job j = {0};
+        enum drh_status st = copy ? backup_describe_copy_job(c, id, &j, err)
+                                  : backup_describe_restore_job(c, id, &j, err);
+        if (st != DRH_OK)
+            break;
+        bool running = j.state && (strcmp(j.state, "CREATED") == 0 ||
+                                   strcmp(j.state, "PENDING") == 0 ||
+                                   strcmp(j.state, "RUNNING") == 0);
+        if (!running) {
+            if (j.result_arn)
+                out = xstrdup(j.result_arn);
+            backup_job_clean_up(&j);
+            break;
+        }
+        backup_job_clean_up(&j);
+        progress_wait(ledger_drill_name(t->l), e->resource, "teardown", "%s job %s still running", copy ? "copy" : "restore", id);
+        if (progress_elapsed() > until || !wait_sleep(2.0, 1))
+            break;
+    }
+    free(parts);
+    return out;
+}
+
+static void s_note(struct td *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void s_note(struct td *t, const char *fmt, ...)
+{
+    if (t->notes.len)
+        buf_puts(&t->notes, "; ");
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&t->notes, fmt, ap);
+    va_end(ap);
+}
+
+/* Whether the thing may be deleted: its tag names this run, or (untagged)
+ * this run's own job made it, in which case it is tagged now. */
+static bool s_owned(struct td *t, const struct ledger_entry *e, const char *arn,
+                    const char *tag, const char *job_arn)
+{
+    const char *run_id = ledger_run_id(t->l);
+    if (tag && strcmp(tag, run_id) == 0)
+        return true;
+    if (!tag && job_arn && strcmp(job_arn, arn) == 0)
+        return true;
+    t->refused++;
+    s_note(t, "refused to delete %s: its drh:run-id tag is '%s', not this run's", arn,
+           tag ? tag : "(none)");
+    (void)e;
+    return false;
+}
+
+struct gone_poll {
+    struct aws_client *c;
+    const struct ledger_entry *e;
+    const char *rp_arn;
+};
+
+static enum drh_status s_poll_gone(void *ctx, bool *done, struct buf *status,
+                                   struct drh_err *err)
+{
+    struct gone_poll *p = ctx;
+    enum drh_status st;
+    switch (p->e->kind) {
+    case LEDGER_RDS_INSTANCE:
+    case LEDGER_RDS_CLUSTER: {
+        struct rds_db db = {0};
+        st = rds_describe_db(p->c, p->e->kind == LEDGER_RDS_CLUSTER, p->e->id, &db, err);
+        buf_puts(status, db.status ? db.status : "?");
+        rds_db_clean_up(&db);
+        break;
+    }
+    case LEDGER_RDS_SNAPSHOT:
+    case LEDGER_RDS_CLUSTER_SNAPSHOT: {
+        struct rds_snapshot s = {0};
+        st = rds_describe_snapshot(p->c, p->e->kind == LEDGER_RDS_CLUSTER_SNAPSHOT, p->e->id,
+                                   &s, err);
+        buf_puts(status, s.status ? s.status : "?");
+        rds_snapshot_clean_up(&s);
+        break;
+    }
+    default: {
+        struct backup_recovery_point rp = {0};
+        st = backup_describe_recovery_point(p->c, p->e->vault, p->rp_arn, &rp, err);
+        buf_puts(status, rp.status ? rp.status : "?");
+        backup_recovery_point_clean_up(&rp);
+        break;
+    }
+    }
+    if (st == DRH_E_NOTFOUND) {
+        drh_err_clear(err);
+        *done = true;
+        return DRH_OK;
+    }
+    return st;
+}
+
+static enum drh_status s_wait_gone(struct td *t, struct aws_client *c,
+                                   const struct ledger_entry *e, const char *rp_arn,
+                                   struct drh_err *err)
+{
+    struct gone_poll p = {c, e, rp_arn};
+    char *what = xasprintf("%s %s", ledger_kind_name(e->kind), e->id);
+    struct wait_options w = {ledger_drill_name(t->l), e->resource, "teardown", what,
+                             progress_elapsed() + GONE_DEADLINE, 10.0, 0, 1};
+    enum drh_status st = wait_until(&w, s_poll_gone, &p, err);
+    free(what);
+    (void)t;
+    return st;
+}
+
+static enum drh_status s_delete_rds(struct td *t, const struct ledger_entry *e,
+                                    struct aws_client *c, struct drh_err *err)
+{
+    bool cluster = e->kind == LEDGER_RDS_CLUSTER || e->kind == LEDGER_RDS_CLUSTER_SNAPSHOT;
+    bool snapshot = e->kind == LEDGER_RDS_SNAPSHOT || e->kind == LEDGER_RDS_CLUSTER_SNAPSHOT;
+    char *arn = NULL, *tag = NULL, *job_arn = NULL;
+    enum drh_status st;
+    if (snapshot) {
+        struct rds_snapshot s = {0};
+        st = rds_describe_snapshot(c, cluster, e->id, &s, err);
+        arn = s.arn ? xstrdup(s.arn) : NULL;
+        rds_snapshot_clean_up(&s);
+    } else {
+        job_arn = s_job_result(t, e, err);
+        struct rds_db db = {0};
+        st = rds_describe_db(c, cluster, e->id, &db, err);
+        arn = db.arn ? xstrdup(db.arn) : NULL;
+        rds_db_clean_up(&db);
+    }
+    if (st == DRH_E_NOTFOUND) {
+        drh_err_clear(err);
+        st = ledger_gone(t->l, e->kind, e->id, err);
+        goto done;
+    }
+    if (st != DRH_OK || !arn)
+        goto done;
+    if ((st = rds_get_tag(c, arn, TAG_RUN, &tag, err)) != DRH_OK)
+        goto done;
+    if (!s_owned(t, e, arn, tag, job_arn))
+        goto done;
+    progress_phase(ledger_drill_name(t->l), e->resource, "teardown", "deleting %s %s",
+                   ledger_kind_name(e->kind), e->id);
+    st = snapshot ? rds_delete_snapshot(c, cluster, e->id, err)
+                  : rds_delete_db(c, cluster, e->id, err);
+    if (st == DRH_E_NOTFOUND) {
+        drh_err_clear(err);
+        st = DRH_OK;
+    }
+    if (st == DRH_OK)
+        st = s_wait_gone(t, c, e, NULL, err);
+    if (st == DRH_OK) {
+        t->deleted++;
+        st = ledger_gone(t->l, e->kind, e->id, err);
+    }
+done:
+    free(arn);
+    free(tag);
+    free(job_arn);
+    return st;
+}
+
+static enum drh_status s_delete_recovery_point(struct td *t, const struct ledger_entry *e,
+                                               struct aws_client *c, struct drh_err *err)
+{
+    char *job_arn = s_job_result(t, e, err);
+    const char *rp_arn = strncmp(e->id, "copy:", 5) == 0 ? job_arn : e->id;
+    enum drh_status st = DRH_OK;
+    struct json *tags = NULL;
+    if (!rp_arn) {
+        if (e->job) /* the job ended without a recovery point: nothing was made */
+            st = ledger_gone(t->l, e->kind, e->id, err);
+        else {
+            t->failed++;
+            s_note(t, "%s: a copy may have started before drh stopped; check vault %s",
+                   e->id, e->vault);
+        }
+        goto done;
+    }
+    st = backup_list_tags(c, rp_arn, &tags, err);
+    if (st == DRH_E_NOTFOUND) {
+        drh_err_clear(err);
+        st = ledger_gone(t->l, e->kind, e->id, err);
+        goto done;
+    }
+    if (st != DRH_OK)
+        goto done;
+    if (!s_owned(t, e, rp_arn, json_get_string(tags, TAG_RUN), job_arn))
+        goto done;
+    progress_phase(ledger_drill_name(t->l), e->resource, "teardown", "deleting recovery point %s", rp_arn);
+    st = backup_delete_recovery_point(c, e->vault, rp_arn, err);
+    if (st == DRH_E_NOTFOUND) {
+        drh_err_clear(err);
+        st = DRH_OK;
+    }
+    if (st == DRH_OK)
+        st = s_wait_gone(t, c, e, rp_arn, err);
+    if (st == DRH_OK) {
+        t->deleted++;
+        st = ledger_gone(t->l, e->kind, e->id, err);
+    }
+done:
+    json_free(tags);
+    free(job_arn);
+    return st;
+}
+
+enum step_end teardown_run(struct ledger *l, const char *resource, struct side *src,
+                           struct side *tgt, char **message, struct drh_err *err)
+{
+    struct td t = {l, src, tgt, {0}, 0, 0, 0};
+    buf_init(&t.notes);
+    static const enum ledger_kind order[] = {LEDGER_RDS_INSTANCE, LEDGER_RDS_CLUSTER,
+                                             LEDGER_RDS_SNAPSHOT, LEDGER_RDS_CLUSTER_SNAPSHOT,
+                                             LEDGER_RECOVERY_POINT};
+    struct drh_err first;
+    drh_err_clear(&first);
+    for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+        for (size_t i = ledger_count(l); i-- > 0;) {
+            const struct ledger_entry *e = ledger_at(l, i);
+            if (e->kind != order[k] || e->gone || (resource && e->resource &&
+                                                   strcmp(e->resource, resource) != 0))
+                continue;
+            struct drh_err e_err;
+            drh_err_clear(&e_err);
+            struct aws_client *c = s_client(&t, e, &e_err);
+            enum drh_status st = !c ? e_err.code
+                                 : e->kind == LEDGER_RECOVERY_POINT
+                                     ? s_delete_recovery_point(&t, e, c, &e_err)
+                                     : s_delete_rds(&t, e, c, &e_err);
+            if (st != DRH_OK) {
+                t.failed++;
+                s_note(&t, "%s: %s", e->id, e_err.msg);
+                if (first.code == DRH_OK)
+                    first = e_err;
+            }
+        }
+    }
+    size_t left = 0;
+    for (size_t i = 0; i < ledger_count(l); i++) {
+        const struct ledger_entry *e = ledger_at(l, i);
+        left += !e->gone && (!resource || !e->resource || strcmp(e->resource, resource) == 0);
+    }
+    struct buf msg;
+    buf_init(&msg);
+    buf_printf(&msg, "%d deleted, %zu left", t.deleted, left);
+    if (t.notes.len)
+        buf_printf(&msg, ": %s", buf_str(&t.notes));
+    *message = buf_detach(&msg);
+    buf_clean_up(&t.notes);
+    if (t.failed || t.refused || left) {
+        if (first.code != DRH_OK)
+            *err = first;
+        else
+            drh_err_set(err, DRH_E_AWS, "teardown left %zu thing(s): %s", left, *message);
+        drh_err_hint(err, "finish it with: drh teardown --run %s", ledger_run_id(l));
+        return t.refused ? STEP_FAILED : STEP_ERROR;
+    }
+    return STEP_OK;
+}

@@ -1,0 +1,276 @@
+/*
+ * The engine-independent half of probes/db.h: dispatch to the driver,
+ * statement timeouts set only when they change, results buffered from the
+ * streaming interface, identifier quoting, and the scrubbing that keeps a
+ * password out of every message a library hands back.
+ */
+#include "probes/db_impl.h"
+
+#include "buf.h"
+#include "mem.h"
+#include "redact.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *db_flavor_name(enum db_flavor f)
+{
+    return f == DB_POSTGRES ? "postgres" : "mysql";
+}
+
+void db_conn_init(struct db_conn *c, const struct db_ops *ops, const struct db_target *t)
+{
+    c->ops = ops;
+    c->flavor = t->flavor;
+    c->timeout = -1;
+    c->database = xstrdup(t->database ? t->database : "");
+    if (t->database)
+        c->label = xasprintf("%s at %s:%d database '%s'", db_flavor_name(t->flavor), t->host,
+                             t->port, t->database);
+    else
+        c->label = xasprintf("%s at %s:%d", db_flavor_name(t->flavor), t->host, t->port);
+}
+
+enum drh_status db_connect(const struct db_target *t, struct db_conn **out, struct drh_err *err)
+{
+    if (!t->host || !*t->host || t->port <= 0 || t->port > 65535 || !t->user || !*t->user)
+    {
+        drh_err_set(err, DRH_E_CONFIG,
+                    "cannot connect to %s: host, port (1-65535) and user are required",
+                    db_flavor_name(t->flavor));
+        return drh_err_hint(err, "the restored copy's endpoint gives host and port; "
+                                 "login.user or the master user gives the user");
+    }
+    struct db_target filled = *t;
+    if (filled.connect_timeout <= 0)
+        filled.connect_timeout = 10;
+    if (filled.flavor == DB_POSTGRES && !filled.database)
+        filled.database = "postgres";
+    if (filled.flavor == DB_POSTGRES)
+        return db_pg_connect(&filled, out, err);
+    return db_mysql_connect(&filled, out, err);
+}
+
+void db_close(struct db_conn *c)
+{
+    if (!c)
+        return;
+    char *label = c->label, *version = c->version, *database = c->database;
+    c->ops->close(c); /* frees c itself */
+    free(label);
+    free(version);
+    free(database);
+}
+
+enum db_flavor db_flavor(const struct db_conn *c)
+{
+    return c->flavor;
+}
+
+bool db_tls_in_use(const struct db_conn *c)
+{
+    return c->tls;
+}
+
+const char *db_server_version(const struct db_conn *c)
+{
+    return c->version ? c->version : "";
+}
+
+const char *db_database(const struct db_conn *c)
+{
+    return c->database;
+}
+
+const char *db_describe(const struct db_conn *c)
+{
+    return c->label;
+}
+
+const char *db_last_sqlstate(const struct db_conn *c)
+{
+    return c->sqlstate;
+}
+
+/* A server that refuses a statement timeout (an old MySQL, a proxy) still
+ * gets probed: the timeout is a safety net, not a requirement. */
+static enum drh_status s_apply_timeout(struct db_conn *c, int timeout, struct drh_err *err)
+{
+    if (timeout < 0)
+        timeout = 0;
+    if (c->timeout == timeout || c->timeout_unsupported)
+        return DRH_OK;
+    struct drh_err ignored;
+    drh_err_clear(&ignored);
+    enum drh_status st = c->ops->set_timeout(c, timeout, &ignored);
+    if (st == DRH_E_NET) {
+        *err = ignored;
+        return st;
+    }
+    if (st != DRH_OK) {
+        c->timeout_unsupported = true;
+        return DRH_OK;
+    }
+    c->timeout = timeout;
+    return DRH_OK;
+}
+
+enum drh_status db_query_each(struct db_conn *c, const char *sql, int timeout, db_row_fn fn,
+                              void *ctx, struct drh_err *err)
+{
+    c->sqlstate[0] = '\0';
+    enum drh_status st = s_apply_timeout(c, timeout, err);
+    if (st != DRH_OK)
+        return st;
+    return c->ops->query_each(c, sql, fn, ctx, err);
+}
+
+enum drh_status db_snapshot_begin(struct db_conn *c, struct drh_err *err)
+{
+    const char *sql = c->flavor == DB_POSTGRES
+                          ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                          : "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY";
+    return c->ops->query_each(c, sql, NULL, NULL, err);
+}
+
+void db_snapshot_end(struct db_conn *c)
+{
+    struct drh_err ignored;
+    c->ops->query_each(c, "ROLLBACK", NULL, NULL, &ignored);
+    /* A timeout set inside the transaction is undone with it. */
+    c->timeout = -1;
+}
+
+struct s_collect {
+    struct db_result *res;
+    size_t cap; /* rows the cells array has room for */
+};
+
+static int s_collect_row(void *ctx, size_t ncols, const char *const *names,
+                         const char *const *cells)
+{
+    struct s_collect *k = ctx;
+    struct db_result *r = k->res;
+    if (!r->names) {
+        r->cols = ncols;
+        r->names = xcalloc(ncols ? ncols : 1, sizeof *r->names);
+        for (size_t i = 0; i < ncols; i++)
+            r->names[i] = xstrdup(names[i] ? names[i] : "");
+    }
+    if (r->rows == k->cap) {
+        k->cap = k->cap ? k->cap * 2 : 16;
+        r->cells = xrealloc(r->cells, k->cap * (ncols ? ncols : 1) * sizeof *r->cells);
+    }
+    for (size_t i = 0; i < ncols; i++)
+        r->cells[r->rows * ncols + i] = cells[i] ? xstrdup(cells[i]) : NULL;
+    r->rows++;
+    return 0;
+}
+
+enum drh_status db_query(struct db_conn *c, const char *sql, int timeout, struct db_result *res,
+                         struct drh_err *err)
+{
+    memset(res, 0, sizeof *res);
+    struct s_collect k = {res, 0};
+    enum drh_status st = db_query_each(c, sql, timeout, s_collect_row, &k, err);
+    if (st != DRH_OK)
+        db_result_clean_up(res);
+    return st;
+}
+
+void db_result_clean_up(struct db_result *res)
+{
+    if (!res)
+        return;
+    for (size_t i = 0; i < res->rows * res->cols; i++)
+        free(res->cells[i]);
+    for (size_t i = 0; res->names && i < res->cols; i++)
+        free(res->names[i]);
+    free(res->cells);
+    free(res->names);
+    memset(res, 0, sizeof *res);
+}
+
+const char *db_cell(const struct db_result *res, size_t row, size_t col)
+{
+    if (!res || row >= res->rows || col >= res->cols)
+        return NULL;
+    return res->cells[row * res->cols + col];
+}
+
+char *db_quote_ident(const struct db_conn *c, const char *name)
+{
+    char q = c->flavor == DB_POSTGRES ? '"' : '`';
+    struct buf b;
+    buf_init(&b);
+    buf_putc(&b, q);
+    for (const char *p = name; *p; p++) {
+        if (*p == '.') {
+            buf_putc(&b, q);
+            buf_putc(&b, '.');
+            buf_putc(&b, q);
+        } else {
+            if (*p == q)
+                buf_putc(&b, q); /* both engines escape the quote by doubling it */
+            buf_putc(&b, *p);
+        }
+    }
+    buf_putc(&b, q);
+    return buf_detach(&b);
+}
+
+char *db_quote_literal(const struct db_conn *c, const char *text)
+{
+    return c->ops->quote_literal(c, text);
+}
+
+char *db_clean_message(const char *msg, const char *password)
+{
+    struct buf b;
+    buf_init(&b);
+    size_t plen = password ? strlen(password) : 0;
+    for (const char *p = msg ? msg : ""; *p;) {
+        if (plen && strncmp(p, password, plen) == 0) {
+            buf_puts(&b, REDACTED);
+            p += plen;
+        } else if (*p == '\n' || *p == '\r') {
+            while (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t')
+                p++;
+            if (*p)
+                buf_puts(&b, "; ");
+        } else {
+            buf_putc(&b, *p++);
+        }
+    }
+    while (b.len && (b.data[b.len - 1] == ' ' || b.data[b.len - 1] == '\t'))
+        b.data[--b.len] = '\0';
+    return buf_detach(&b);
+}
+
+void db_sql_excerpt(const char *sql, char *out, size_t size)
+{
+    size_t n = 0;
+    bool space = false;
+    if (!size)
+        return;
+    for (const char *p = sql ? sql : ""; *p && n + 1 < size; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+            space = n > 0;
+            continue;
+        }
+        if (space && n + 1 < size) {
+            out[n++] = ' ';
+            space = false;
+        }
+        if (n + 1 < size)
+            out[n++] = *p;
+        if (n >= 160 && p[1]) {
+            if (size - n > 4) {
+                memcpy(out + n, "...", 3);
+                n += 3;
+            }
+            break;
+        }
+    }
+    out[n] = '\0';
+}

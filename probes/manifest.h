@@ -1,0 +1,93 @@
+/*
+ * A database's manifest: a fingerprint of its schema (tables, columns with
+ * types, indexes) and an order-independent content hash and row count per
+ * table, written by `drh manifest` from the source and compared by the
+ * schema and checksum probes on the restored copy. The hashes are defined so
+ * that the same rows give the same hash whatever their physical order.
+ * docs/probes.md defines both exactly.
+ *
+ * File format (JSON): {"format": "drh-manifest-1", "engine": "postgres",
+ * "database": "...", "created": "RFC 3339", "scope": "all" | "listed",
+ * "schema_fingerprint": "sha256:...", "schema": ["table\tpublic.orders", ...],
+ * "tables": {"public.orders": {"rows": N, "checksum": "sha256:..."}, ...}}
+ * "schema" holds the lines the fingerprint is made of, so a probe can say
+ * what differs; a manifest without it is still compared by fingerprint.
+ */
+#ifndef DRH_PROBES_MANIFEST_H
+#define DRH_PROBES_MANIFEST_H
+#include "err.h"
+#include "probes/db.h"
+#include <stdbool.h>
+
+/* "sha256:" + 64 hex + NUL */
+#define MANIFEST_HASH_SIZE 72
+
+struct manifest_table {
+    char *name;        /* schema-qualified for PostgreSQL, plain for MySQL */
+    long long rows;
+    char checksum[MANIFEST_HASH_SIZE]; /* "sha256:" + 64 hex */
+};
+
+struct manifest {
+    char *engine;      /* "postgres" or "mysql" */
+    char *database;
+    char *created;     /* RFC 3339 UTC */
+    bool all_tables;   /* the schema covers every user table, not just the listed ones */
+    char schema_fingerprint[MANIFEST_HASH_SIZE];
+    char **schema;     /* the fingerprint's sorted lines; NULL/0 when the file had none */
+    size_t n_schema;
+    struct manifest_table *tables; /* sorted by name */
+    size_t n_tables;
+};
+
+/* Reads the live database's manifest (user tables only) inside one
+ * read-only snapshot. tables/n_tables limit it to those tables (NULL/0:
+ * every user table); a listed table that does not exist is DRH_E_NOTFOUND.
+ * out is written only on success; caller frees with manifest_clean_up(). */
+enum drh_status manifest_take(struct db_conn *c, const char *const *tables, size_t n_tables,
+                              struct manifest *out, struct drh_err *err);
+/* Writes the file (through a temporary file and a rename). */
+enum drh_status manifest_save(const struct manifest *m, const char *path, struct drh_err *err);
+/* Reads and checks a file: DRH_E_IO when unreadable, DRH_E_INPUT when it is
+ * not a drh manifest. out is written only on success. */
+enum drh_status manifest_load(const char *path, struct manifest *out, struct drh_err *err);
+/* The entry for table: its exact name, else, for a name without a schema,
+ * the one entry whose unqualified name it is. NULL when none (or ambiguous). */
+const struct manifest_table *manifest_find(const struct manifest *m, const char *table);
+/* NULL is a no-op; leaves *m zeroed. */
+void manifest_clean_up(struct manifest *m);
+
+/*
+ * The parts the schema and checksum probes use on the restored copy.
+ * timeout bounds each statement (seconds, 0: none).
+ */
+
+/* Every user table ("schema.table" / "table"), sorted. Caller frees each
+ * name and the array. */
+enum drh_status manifest_list_tables(struct db_conn *c, int timeout, char ***names, size_t *n,
+                                     struct drh_err *err);
+/* A table name as a user wrote it ("orders", "public.orders") to the name
+ * the manifest uses; DRH_E_NOTFOUND when there is no such table. Names are
+ * case-sensitive (as in the catalog); a dot separates the schema. */
+enum drh_status manifest_resolve_table(struct db_conn *c, const char *name, int timeout,
+                                       char **out, struct drh_err *err);
+/* The canonical schema lines of the given tables (resolved names), sorted
+ * byte-wise. Caller frees each line and the array. */
+enum drh_status manifest_schema_lines(struct db_conn *c, char *const *tables, size_t n_tables,
+                                      int timeout, char ***lines, size_t *n_lines,
+                                      struct drh_err *err);
+/* "sha256:" + hex of SHA-256 over the lines, each followed by "\n". */
+void manifest_fingerprint(char *const *lines, size_t n, char out[MANIFEST_HASH_SIZE]);
+/* What differs between two sorted line lists, for a message: "missing:
+ * index ...; extra: column ...", at most a few of each. Writes at most size. */
+void manifest_schema_diff(char *const *want, size_t n_want, char *const *have, size_t n_have,
+                          char *out, size_t size);
+/* Counts and hashes one table's rows (a resolved name), streaming. */
+enum drh_status manifest_table_checksum(struct db_conn *c, const char *table, int timeout,
+                                        long long *rows, char checksum[MANIFEST_HASH_SIZE],
+                                        struct drh_err *err);
+/* Adds one row digest to a running sum mod 2^256 (both big-endian), the
+ * order-independent combination behind manifest_table_checksum(). */
+void manifest_sum_add(unsigned char sum[32], const unsigned char digest[32]);
+
+#endif

@@ -1,0 +1,609 @@
+/* Tests of the drill loader: every bad file in tests/data/drills/bad is
+ * refused at the exact line and column with the expected message and a
+ * hint; the good files and every example in drills/examples load with the
+ * values and defaults drill.h promises; durations; file-level errors. */
+#include "support/testenv.h"
+#include "support/testreg.h"
+
+#include "drill.h"
+#include "mem.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BAD_DIR "tests/data/drills/bad/"
+#define GOOD_DIR "tests/data/drills/good/"
+
+struct bad_case {
+    const char *name; /* BAD_DIR name.json */
+    int line, col;
+    const char *fragment; /* in the message, after "FILE:LINE:COL: " */
+    const char *hint;     /* in the hint ("": any non-empty hint) */
+};
+
+/* Written with the files by tests/data/drills/make-bad-cases.py, which marks
+ * the expected position in each file's text: the positions do not come from
+ * drh. Edit the script, not the table. */
+/* clang-format off */
+static const struct bad_case s_bad[] = {
+    {"syntax-trailing-comma", 6, 26, "invalid JSON: trailing comma before '}'", "strict JSON"},
+    {"syntax-trailing-comma-array", 14, 49, "invalid JSON: trailing comma before ']'", ""},
+    {"syntax-missing-comma", 6, 5, "invalid JSON: expected ',' or '}' after a member, found '\"'", ""},
+    {"syntax-unquoted-key", 2, 14, "invalid JSON: expected a key in double quotes, found 'n'", ""},
+    {"syntax-comment", 3, 3, "invalid JSON: expected a key in double quotes, found '/'", ""},
+    {"syntax-missing-colon", 4, 15, "invalid JSON: expected ':' after the key, found '\"'", ""},
+    {"syntax-single-quotes", 5, 15, "invalid JSON: unexpected character '''", ""},
+    {"syntax-leading-zero", 3, 22, "invalid JSON: invalid number", ""},
+    {"syntax-text-after", 28, 1, "invalid JSON: unexpected text after the document: '}'", ""},
+    {"syntax-truncated", 17, 17, "invalid JSON: unexpected end of input", ""},
+    {"syntax-bad-escape", 2, 27, "invalid JSON: invalid escape in string", ""},
+    {"syntax-unterminated", 2, 36, "invalid JSON: unescaped control character 0x0a in string", ""},
+    {"duplicate-key", 6, 5, "invalid JSON: duplicate key \"region\" in $.source", ""},
+    {"root-array", 1, 1, "a drill file holds a JSON object, not array", ""},
+    {"unknown-top-key", 3, 3, "unknown top-level key 'sources'", "did you mean 'source'?"},
+    {"unknown-key-close", 9, 5, "unknown key 'acount' in target", "did you mean 'account'?"},
+    {"unknown-key-far", 12, 5, "unknown key 'colour' in target", "target takes: account, region, profile"},
+    {"unknown-key-reports", 27, 16, "unknown key 'html' in reports", "reports takes: junit, evidence"},
+    {"missing-drill-name", 2, 12, "missing required key 'name' in drill", "add \"name\""},
+    {"missing-target", 1, 1, "missing required top-level key 'target'", ""},
+    {"missing-isolation", 8, 13, "missing required key 'isolation' in target", "\"isolation\": {\"db_subnet_group\""},
+    {"tier-value-before-missing", 11, 14, "target.vault: 'dr vault' is not a backup vault name", "2 to 50 letters"},
+    {"first-in-file-order", 6, 14, "target.vault: 'dr vault' is not a backup vault name", ""},
+    {"account-number", 4, 16, "source.account: expected string, got number", "in quotes"},
+    {"account-short", 4, 16, "source.account: '11111111111' is not an AWS account id", "12 digits"},
+    {"region-bad", 5, 15, "source.region: 'us-east' is not an AWS region name", "us-east-1"},
+    {"role-arn-bad", 12, 17, "target.role_arn: 'arn:aws:iam::222222222222:user/bob' is not an IAM role ARN", "arn:aws:iam::222222222222:role/"},
+    {"role-arn-account", 12, 17, "target.role_arn: the role is in account 333333333333", "account 222222222222"},
+    {"role-arn-partition", 12, 17, "target.role_arn: partition 'aws-cn' does not fit region us-east-1", ""},
+    {"backup-role-arn-account", 7, 24, "source.backup_role_arn: the role is in account 222222222222", ""},
+    {"external-id-without-role", 12, 5, "target.external_id: only used with role_arn", "role_arn"},
+    {"external-id-bad", 13, 20, "target.external_id: not a valid external id", ""},
+    {"target-only-key-in-source", 7, 5, "key 'kms_key' applies to target only, not source", "move \"kms_key\" into \"target\""},
+    {"kms-key-bad", 12, 16, "target.kms_key: 'drh-dr-key' is not a KMS key", "alias/NAME"},
+    {"kms-key-region", 12, 16, "target.kms_key: the key is in us-west-2, but copies are made in us-east-1", ""},
+    {"vault-bad", 6, 14, "source.vault: 'p' is not a backup vault name", ""},
+    {"profile-empty", 7, 16, "source.profile: must not be empty", ""},
+    {"isolation-string-bad", 12, 18, "target.isolation: 'none' is not \"create\" or an object", ""},
+    {"isolation-number", 12, 18, "target.isolation: expected object or \"create\", got number", ""},
+    {"isolation-no-sgs", 14, 26, "target.isolation.security_groups: at least one security group is needed", ""},
+    {"isolation-sg-bad", 14, 51, "target.isolation.security_groups[1]: 'sg_2' is not a security group id", ""},
+    {"isolation-missing-sgs", 12, 18, "missing required key 'security_groups' in target.isolation", ""},
+    {"drill-name-bad", 2, 22, "drill.name: 'unit_drill' is not a valid name", "1 to 40 letters"},
+    {"drill-name-long", 2, 22, "drill.name: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' is not a valid name", ""},
+    {"drill-name-escape", 2, 22, "drill.name: 'a?b' is not a valid name", ""},
+    {"utf8-columns", 2, 66, "unknown key 'nme' in drill", "did you mean 'name'?"},
+    {"objectives-duration-bad", 3, 26, "objectives.rto: '12 hours' is not a duration", "largest unit first"},
+    {"objectives-duration-order", 3, 39, "objectives.rpo: '30m1h' is not a duration", ""},
+    {"objectives-duration-number", 3, 26, "objectives.rto: expected a duration string, got number", "\"90s\""},
+    {"objectives-duration-zero", 3, 26, "objectives.rpo: '0s' is not a duration", ""},
+    {"objectives-not-object", 3, 17, "objectives: expected object, got array", ""},
+    {"teardown-bad", 27, 15, "teardown: 'sometimes' is not one of always, on-success, never", ""},
+    {"teardown-close", 27, 15, "teardown: 'on_success' is not one of", "did you mean 'on-success'?"},
+    {"resources-empty", 17, 16, "resources: at least one resource is needed", ""},
+    {"resources-not-array", 17, 16, "resources: expected array, got object", ""},
+    {"resource-not-object", 17, 17, "resources[0]: expected object, got string", ""},
+    {"resource-name-long", 19, 15, "resources[0].name: 'rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr' is not a valid name", "1 to 30 letters"},
+    {"resource-missing-engine", 18, 5, "missing required key 'engine' in resources[0]", ""},
+    {"type-bad", 19, 15, "resources[0].type: 'postgres' is not one of rds, aurora", "'postgres' is an engine: write \"engine\": \"postgres\" and \"type\": \"rds\""},
+    {"engine-close", 20, 17, "resources[0].engine: 'aurora-postgres' is not one of", "did you mean 'aurora-postgresql'?"},
+    {"engine-type-mismatch", 20, 17, "resources[0].engine: 'aurora-postgresql' does not fit type 'rds'", "postgres or mysql"},
+    {"source-kind-mismatch", 21, 17, "resources[0].source: a cluster ARN for a resource of type 'rds'", ":db:NAME"},
+    {"source-wrong-account", 21, 17, "resources[0].source: the database is in 333333333333 us-east-1, not the source's 111111111111 us-east-1", ""},
+    {"source-not-rds", 21, 17, "resources[0].source: 'arn:aws:s3:::orders' is not an RDS ARN or DB identifier", ""},
+    {"source-identifier-bad", 21, 17, "resources[0].source: '1orders' is not an RDS ARN or DB identifier", ""},
+    {"path-bad", 20, 15, "resources[0].path: 'snapshots' is not one of backup, snapshot", "did you mean 'snapshot'?"},
+    {"copy-not-bool", 20, 15, "resources[0].copy: expected boolean, got string", "true or false"},
+    {"select-bad", 20, 37, "resources[0].recovery_point.select: 'newest' is not one of latest, random, dr-vault", ""},
+    {"within-days-range", 20, 62, "resources[0].recovery_point.within_days: 0 is out of range", "from 1 to 3650"},
+    {"within-days-float", 20, 62, "resources[0].recovery_point.within_days: 1.5 is not a whole number", ""},
+    {"within-days-without-random", 20, 47, "resources[0].recovery_point.within_days: only used with select 'random'", ""},
+    {"dr-vault-with-copy", 21, 15, "resources[0].copy: select 'dr-vault' restores a copy already in the target vault", ""},
+    {"dr-vault-snapshot", 21, 37, "resources[0].recovery_point.select: 'dr-vault' needs path 'backup'", ""},
+    {"dr-vault-needs-target-vault", 19, 37, "resources[0].recovery_point.select: 'dr-vault' needs target.vault", ""},
+    {"backup-needs-source-vault", 17, 5, "resources[0]: path 'backup' needs source.vault", "\"path\": \"snapshot\""},
+    {"backup-needs-source-vault-at-path", 19, 15, "resources[0]: path 'backup' needs source.vault", ""},
+    {"copy-needs-target-vault", 19, 15, "resources[0]: copying a recovery point needs target.vault", ""},
+    {"staging-vault-needed", 18, 5, "resources[0]: copying from account 111111111111 in us-east-1 to account 222222222222 in us-west-2 needs target.staging_vault", "a vault of account 222222222222 in us-east-1"},
+    {"instance-class-bad", 20, 38, "resources[0].restore.instance_class: 'r6g.large' is not a DB instance class", ""},
+    {"restore-unknown-key", 20, 20, "unknown key 'instance-class' in resources[0].restore", "did you mean 'instance_class'?"},
+    {"login-password-both", 20, 41, "resources[0].login: password_env and password_file exclude each other", ""},
+    {"login-password-env-bad", 20, 34, "resources[0].login.password_env: '1PASSWORD' is not an environment variable name", ""},
+    {"login-tls-close", 20, 25, "resources[0].login.tls: 'verify_full' is not one of prefer, require, verify-full, disable", "did you mean 'verify-full'?"},
+    {"login-ca-bundle-without-verify-full", 20, 36, "resources[0].login.ca_bundle: only used with tls 'verify-full'", ""},
+    {"probes-not-array", 22, 17, "resources[0].probes: expected array, got object", ""},
+    {"probe-kind-close", 23, 19, "resources[0].probes[0].kind: 'tabels' is not one of", "did you mean 'tables'?"},
+    {"probe-missing-kind", 23, 9, "missing required key 'kind' in resources[0].probes[0]", ""},
+    {"probe-unknown-key-no-kind", 23, 11, "unknown key 'knd' in resources[0].probes[0]", "did you mean 'kind'?"},
+    {"probe-key-of-other-kind", 23, 80, "resources[0].probes[0]: key 'manifest' does not apply to a sql probe", "a sql probe takes: kind, name, timeout, query, expect"},
+    {"probe-unknown-key", 23, 26, "unknown key 'qurey' in resources[0].probes[0]", "did you mean 'query'?"},
+    {"probe-timeout-bad", 23, 62, "resources[0].probes[0].timeout: '1 minute' is not a duration", ""},
+    {"probe-name-bad", 23, 37, "resources[0].probes[0].name: 'row counts' is not a valid name", ""},
+    {"sql-missing-query", 23, 9, "missing required key 'query' in resources[0].probes[0]", ""},
+    {"sql-missing-expect", 23, 9, "missing required key 'expect' in resources[0].probes[0]", "\"op\": \"equals\""},
+    {"sql-missing-value", 23, 57, "missing required key 'value' in resources[0].probes[0].expect", ""},
+    {"sql-value-with-non-empty", 23, 78, "resources[0].probes[0].expect.value: op 'non-empty' takes no value", ""},
+    {"sql-value-number", 23, 84, "resources[0].probes[0].expect.value: expected string, got number", "\"1000\""},
+    {"sql-ge-not-number", 23, 80, "resources[0].probes[0].expect.value: 'many' is not a number (op '>=' compares numbers)", ""},
+    {"sql-le-hex", 23, 80, "resources[0].probes[0].expect.value: '0x10' is not a number (op '<=' compares numbers)", "in quotes"},
+    {"sql-regex-bad", 23, 83, "resources[0].probes[0].expect.value: invalid regular expression", ""},
+    {"sql-op-bad", 23, 65, "resources[0].probes[0].expect.op: '==' is not one of equals, >=, <=, regex, non-empty", "did you mean 'equals'?"},
+    {"sql-query-empty", 23, 35, "resources[0].probes[0].query: must not be empty", ""},
+    {"schema-missing-manifest", 23, 9, "missing required key 'manifest' in resources[0].probes[0]", ""},
+    {"tables-missing", 23, 9, "missing required key 'tables' in resources[0].probes[0]", ""},
+    {"tables-empty", 23, 39, "resources[0].probes[0].tables: the list is empty", ""},
+    {"tables-name-bad", 23, 50, "resources[0].probes[0].tables[1]: 'orders; drop table x' is not a table name", ""},
+    {"tables-object-name-bad", 23, 50, "resources[0].probes[0].tables[0].name: 'a.b.c' is not a table name", ""},
+    {"tables-min-rows-negative", 23, 72, "resources[0].probes[0].tables[0].min_rows: -1 is out of range", "from 0 to 1000000000000"},
+    {"tables-object-unknown-key", 23, 60, "unknown key 'rows' in resources[0].probes[0].tables[0]", ""},
+    {"tables-entry-number", 23, 40, "resources[0].probes[0].tables[0]: expected string or object, got number", ""},
+    {"checksum-tables-object", 23, 64, "resources[0].probes[0].tables[0]: expected string (a table name), got object", ""},
+    {"integrity-tables-empty", 23, 42, "resources[0].probes[0].tables: the list is empty", "leave \"tables\" out"},
+    {"canary-column-bad", 23, 39, "resources[0].probes[0].column: 'a.b' is not a column name", ""},
+    {"probe-dup-names", 24, 40, "resources[0].probes[1]: probe name 'rows' is taken by probes[0]", ""},
+    {"probe-dup-default-name", 25, 40, "resources[0].probes[2]: probe name 'tables-2' is taken by probes[1]", ""},
+    {"resource-dup-names", 26, 5, "resources[1]: resource name 'orders' is taken by resources[0]", "its own \"name\""},
+    {"backup-no-copy-other-account", 20, 15, "resources[0].copy: false, but the recovery points are in account 111111111111 in us-east-1 and the restore is in account 222222222222 in us-east-1", "only in its own account and Region"},
+    {"snapshot-no-copy-other-region", 21, 15, "resources[0].copy: false, but a snapshot shared in us-east-1 cannot be restored in us-west-2", "set \"copy\": true"},
+    {"drill-not-object", 2, 12, "drill: expected object, got string", ""},
+    {"description-not-string", 2, 51, "drill.description: expected string, got array", ""},
+};
+/* clang-format on */
+
+static void test_bad_files(void)
+{
+    size_t listed = 0;
+    for (size_t i = 0; i < sizeof s_bad / sizeof s_bad[0]; i++) {
+        const struct bad_case *b = &s_bad[i];
+        char path[256], prefix[300];
+        struct drh_err err;
+        struct drill *d = NULL;
+        drh_err_clear(&err);
+        snprintf(path, sizeof path, BAD_DIR "%s.json", b->name);
+        snprintf(prefix, sizeof prefix, "%s:%d:%d: ", path, b->line, b->col);
+        enum drh_status st = drill_load(path, &d, &err);
+        if (st != DRH_E_INPUT || d) {
+            TEST_FAILF("%s: loaded (status %d), expected an error", b->name, (int)st);
+            drill_free(d);
+            continue;
+        }
+        if (err.code != DRH_E_INPUT)
+            TEST_FAILF("%s: code %d, expected DRH_E_INPUT", b->name, (int)err.code);
+        if (strncmp(err.msg, prefix, strlen(prefix)) != 0)
+            TEST_FAILF("%s: message '%s' does not start with '%s'", b->name, err.msg, prefix);
+        else if (!strstr(err.msg + strlen(prefix), b->fragment))
+            TEST_FAILF("%s: message '%s' lacks '%s'", b->name, err.msg, b->fragment);
+        if (!err.hint[0] || !strstr(err.hint, b->hint))
+            TEST_FAILF("%s: hint '%s' lacks '%s'", b->name, err.hint, b->hint);
+        if (strpbrk(err.msg, "\r\n") || strpbrk(err.hint, "\r\n"))
+            TEST_FAILF("%s: message or hint spans lines", b->name);
+    }
+    /* Every file in the folder has its row, so none is left untested. */
+    DIR *dir = opendir(BAD_DIR);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+    for (struct dirent *e; (e = readdir(dir));) {
+        size_t n = strlen(e->d_name);
+        if (n < 6 || strcmp(e->d_name + n - 5, ".json") != 0)
+            continue;
+        listed++;
+        bool found = false;
+        for (size_t i = 0; i < sizeof s_bad / sizeof s_bad[0] && !found; i++)
+            found = strncmp(s_bad[i].name, e->d_name, n - 5) == 0 && !s_bad[i].name[n - 5];
+        if (!found)
+            TEST_FAILF("%s%s has no row in the table", BAD_DIR, e->d_name);
+    }
+    closedir(dir);
+    CU_ASSERT_EQUAL(listed, sizeof s_bad / sizeof s_bad[0]);
+}
+
+/* The external id is not echoed in messages. */
+static void test_external_id_not_echoed(void)
+{
+    struct drh_err err;
+    struct drill *d = NULL;
+    CU_ASSERT_EQUAL(drill_load(BAD_DIR "external-id-bad.json", &d, &err), DRH_E_INPUT);
+    CU_ASSERT_PTR_NULL(strstr(err.msg, "a b c"));
+    CU_ASSERT_PTR_NULL(strstr(err.hint, "a b c"));
+}
+
+static struct drill *s_load(const char *path)
+{
+    struct drh_err err;
+    struct drill *d = NULL;
+    drh_err_clear(&err);
+    if (drill_load(path, &d, &err) != DRH_OK) {
+        TEST_FAILF("%s: %s (hint: %s)", path, err.msg, err.hint);
+        return NULL;
+    }
+    return d;
+}
+
+static void test_good_minimal(void)
+{
+    struct drill *d = s_load(GOOD_DIR "minimal.json");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_STRING_EQUAL(d->path, GOOD_DIR "minimal.json");
+    CU_ASSERT_STRING_EQUAL(d->dir, "tests/data/drills/good");
+    CU_ASSERT_STRING_EQUAL(d->name, "unit-drill");
+    CU_ASSERT_STRING_EQUAL(d->description, "");
+    CU_ASSERT_STRING_EQUAL(d->owner, "");
+    CU_ASSERT_EQUAL(d->rto, DRILL_DEFAULT_RTO);
+    CU_ASSERT_EQUAL(d->rpo, DRILL_DEFAULT_RPO);
+    CU_ASSERT_STRING_EQUAL(d->source.account, "111111111111");
+    CU_ASSERT_STRING_EQUAL(d->source.region, "us-east-1");
+    CU_ASSERT_PTR_NULL(d->source.profile);
+    CU_ASSERT_PTR_NULL(d->source.role_arn);
+    CU_ASSERT_PTR_NULL(d->source.external_id);
+    CU_ASSERT_STRING_EQUAL(d->source.vault, "prod-vault");
+    CU_ASSERT_PTR_NULL(d->source.staging_vault);
+    CU_ASSERT_PTR_NULL(d->source.kms_key);
+    CU_ASSERT_STRING_EQUAL(
+        d->source.backup_role_arn,
+        "arn:aws:iam::111111111111:role/service-role/AWSBackupDefaultServiceRole");
+    CU_ASSERT_STRING_EQUAL(
+        d->target.backup_role_arn,
+        "arn:aws:iam::222222222222:role/service-role/AWSBackupDefaultServiceRole");
+    CU_ASSERT_STRING_EQUAL(d->target.vault, "dr-vault");
+    CU_ASSERT_FALSE(d->isolation.create);
+    CU_ASSERT_STRING_EQUAL(d->isolation.db_subnet_group, "drh-isolated");
+    CU_ASSERT_EQUAL_FATAL(d->isolation.n_security_groups, 1);
+    CU_ASSERT_STRING_EQUAL(d->isolation.security_groups[0], "sg-0drh0isolated0001");
+    CU_ASSERT_EQUAL_FATAL(d->n_resources, 1);
+    const struct drill_resource *r = &d->resources[0];
+    CU_ASSERT_STRING_EQUAL(r->name, "orders"); /* from the source ARN */
+    CU_ASSERT_EQUAL(r->type, DRILL_AURORA);
+    CU_ASSERT_EQUAL(r->engine, DRILL_AURORA_POSTGRESQL);
+    CU_ASSERT_STRING_EQUAL(r->source, "arn:aws:rds:us-east-1:111111111111:cluster:orders");
+    CU_ASSERT_EQUAL(r->path, DRILL_PATH_BACKUP);
+    CU_ASSERT_EQUAL(r->select, DRILL_SELECT_LATEST);
+    CU_ASSERT_EQUAL(r->within_days, 7);
+    CU_ASSERT_TRUE(r->copy);
+    CU_ASSERT_PTR_NULL(r->instance_class);
+    CU_ASSERT_PTR_NULL(r->login.database);
+    CU_ASSERT_PTR_NULL(r->login.user);
+    CU_ASSERT_PTR_NULL(r->login.password_env);
+    CU_ASSERT_PTR_NULL(r->login.password_file);
+    CU_ASSERT_EQUAL(r->login.tls, DRILL_TLS_PREFER);
+    CU_ASSERT_PTR_NULL(r->login.ca_bundle);
+    CU_ASSERT_EQUAL_FATAL(r->n_probes, 1);
+    CU_ASSERT_STRING_EQUAL(r->probes[0].name, "tables");
+    CU_ASSERT_EQUAL(r->probes[0].kind, PROBE_TABLES);
+    CU_ASSERT_EQUAL(r->probes[0].timeout, 60);
+    CU_ASSERT_EQUAL_FATAL(r->probes[0].n_tables, 1);
+    CU_ASSERT_STRING_EQUAL(r->probes[0].tables[0].name, "orders");
+    CU_ASSERT_EQUAL(r->probes[0].tables[0].min_rows, 1);
+    CU_ASSERT_EQUAL(d->teardown, DRILL_TEARDOWN_ALWAYS);
+    CU_ASSERT_PTR_NULL(d->junit);
+    CU_ASSERT_PTR_NULL(d->evidence);
+    drill_free(d);
+}
+
+static void test_good_full(void)
+{
+    struct drill *d = s_load(GOOD_DIR "full.json");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_STRING_EQUAL(d->name, "full-drill");
+    CU_ASSERT_STRING_EQUAL(d->description, "Every key set");
+    CU_ASSERT_STRING_EQUAL(d->owner, "sre@example.com");
+    CU_ASSERT_EQUAL(d->rto, 5400);
+    CU_ASSERT_EQUAL(d->rpo, 2 * 86400);
+    CU_ASSERT_STRING_EQUAL(d->source.profile, "production");
+    CU_ASSERT_STRING_EQUAL(d->source.role_arn, "arn:aws:iam::111111111111:role/ops/DrhReader");
+    CU_ASSERT_STRING_EQUAL(d->source.external_id, "prod-ext");
+    CU_ASSERT_STRING_EQUAL(d->source.backup_role_arn,
+                           "arn:aws:iam::111111111111:role/service-role/CustomBackupRole");
+    CU_ASSERT_STRING_EQUAL(d->target.account, "222222222222");
+    CU_ASSERT_STRING_EQUAL(d->target.region, "us-west-2");
+    CU_ASSERT_STRING_EQUAL(d->target.profile, "dr");
+    CU_ASSERT_STRING_EQUAL(d->target.role_arn, "arn:aws:iam::222222222222:role/DrhDrillRole");
+    CU_ASSERT_STRING_EQUAL(d->target.external_id, "drh-drill");
+    CU_ASSERT_STRING_EQUAL(d->target.staging_vault, "dr-staging");
+    CU_ASSERT_STRING_EQUAL(
+        d->target.kms_key,
+        "arn:aws:kms:us-west-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+    CU_ASSERT_STRING_EQUAL(d->isolation.db_subnet_group, "drh isolated.1");
+    CU_ASSERT_EQUAL_FATAL(d->isolation.n_security_groups, 2);
+    CU_ASSERT_STRING_EQUAL(d->isolation.security_groups[1], "sg-0drh0isolated0001");
+    CU_ASSERT_EQUAL(d->teardown, DRILL_TEARDOWN_ON_SUCCESS);
+    CU_ASSERT_STRING_EQUAL(d->junit, "reports/full.xml");
+    CU_ASSERT_STRING_EQUAL(d->evidence, "reports/evidence");
+    CU_ASSERT_EQUAL_FATAL(d->n_resources, 3);
+
+    const struct drill_resource *r = &d->resources[0];
+    CU_ASSERT_STRING_EQUAL(r->name, "orders");
+    CU_ASSERT_EQUAL(r->select, DRILL_SELECT_RANDOM);
+    CU_ASSERT_EQUAL(r->within_days, 14);
+    CU_ASSERT_TRUE(r->copy);
+    CU_ASSERT_STRING_EQUAL(r->instance_class, "db.serverless");
+    CU_ASSERT_STRING_EQUAL(r->login.database, "orders");
+    CU_ASSERT_STRING_EQUAL(r->login.user, "drill");
+    CU_ASSERT_STRING_EQUAL(r->login.password_env, "ORDERS_PW");
+    CU_ASSERT_EQUAL(r->login.tls, DRILL_TLS_VERIFY_FULL);
+    CU_ASSERT_STRING_EQUAL(r->login.ca_bundle, "certs/rds-ca.pem");
+    CU_ASSERT_EQUAL_FATAL(r->n_probes, 9);
+    const struct drill_probe *p = r->probes;
+    CU_ASSERT_STRING_EQUAL(p[8].name, "ratio");
+    CU_ASSERT_STRING_EQUAL(p[8].expect, "-1.5e-3");
+    CU_ASSERT_EQUAL(p[8].op, PROBE_LE);
+    CU_ASSERT_STRING_EQUAL(p[0].name, "count");
+    CU_ASSERT_EQUAL(p[0].timeout, 300);
+    CU_ASSERT_STRING_EQUAL(p[0].query, "select count(*) from orders");
+    CU_ASSERT_EQUAL(p[0].op, PROBE_GE);
+    CU_ASSERT_STRING_EQUAL(p[0].expect, "1000");
+    CU_ASSERT_STRING_EQUAL(p[1].name, "sql-2"); /* numbered among the sql probes */
+    CU_ASSERT_EQUAL(p[1].op, PROBE_REGEX);
+    CU_ASSERT_STRING_EQUAL(p[1].expect, "^[a-z]+$");
+    CU_ASSERT_STRING_EQUAL(p[2].name, "sql-3");
+    CU_ASSERT_EQUAL(p[2].op, PROBE_EQUALS);
+    CU_ASSERT_STRING_EQUAL(p[2].expect, "");
+    CU_ASSERT_STRING_EQUAL(p[3].name, "tables");
+    CU_ASSERT_EQUAL_FATAL(p[3].n_tables, 3);
+    CU_ASSERT_STRING_EQUAL(p[3].tables[0].name, "orders");
+    CU_ASSERT_EQUAL(p[3].tables[0].min_rows, 1);
+    CU_ASSERT_STRING_EQUAL(p[3].tables[1].name, "public.customers");
+    CU_ASSERT_EQUAL(p[3].tables[1].min_rows, 0);
+    CU_ASSERT_EQUAL(p[3].tables[2].min_rows, 1);
+    CU_ASSERT_EQUAL(p[4].kind, PROBE_SCHEMA);
+    CU_ASSERT_STRING_EQUAL(p[4].manifest, "manifests/orders.json");
+    CU_ASSERT_EQUAL(p[5].kind, PROBE_CHECKSUM);
+    CU_ASSERT_EQUAL_FATAL(p[5].n_tables, 1);
+    CU_ASSERT_EQUAL(p[6].kind, PROBE_CANARY);
+    CU_ASSERT_STRING_EQUAL(p[6].canary_table, "drh_canary");
+    CU_ASSERT_STRING_EQUAL(p[6].canary_column, "written_at");
+    CU_ASSERT_EQUAL(p[7].kind, PROBE_INTEGRITY);
+    CU_ASSERT_EQUAL(p[7].n_tables, 0);
+    CU_ASSERT_PTR_NULL(p[7].tables);
+    CU_ASSERT_PTR_NULL(p[7].expect);
+    CU_ASSERT_PTR_NULL(p[7].query);
+
+    char *m = drill_resolve(d, p[4].manifest);
+    CU_ASSERT_STRING_EQUAL(m, "tests/data/drills/good/manifests/orders.json");
+    free(m);
+    m = drill_resolve(d, p[5].manifest);
+    CU_ASSERT_STRING_EQUAL(m, "/abs/orders.json");
+    free(m);
+    CU_ASSERT_PTR_NULL(drill_resolve(d, NULL));
+
+    r = &d->resources[1];
+    CU_ASSERT_STRING_EQUAL(r->name, "inventory-db"); /* the identifier itself */
+    CU_ASSERT_EQUAL(r->type, DRILL_RDS);
+    CU_ASSERT_EQUAL(r->engine, DRILL_MYSQL);
+    CU_ASSERT_EQUAL(r->path, DRILL_PATH_SNAPSHOT);
+    CU_ASSERT_TRUE(r->copy);
+    CU_ASSERT_STRING_EQUAL(r->login.password_file, "secrets/pw");
+    CU_ASSERT_EQUAL(r->login.tls, DRILL_TLS_DISABLE);
+    CU_ASSERT_EQUAL_FATAL(r->n_probes, 2);
+    CU_ASSERT_STRING_EQUAL(r->probes[0].canary_table, "ops.canary");
+    CU_ASSERT_STRING_EQUAL(r->probes[0].canary_column, "ts");
+    CU_ASSERT_STRING_EQUAL(r->probes[1].tables[0].name, "items");
+
+    r = &d->resources[2];
+    /* Cut to 30 characters, without the hyphen the cut left at the end. */
+    CU_ASSERT_STRING_EQUAL(r->name, "catalog-legacy-cluster-number");
+    CU_ASSERT_EQUAL(r->select, DRILL_SELECT_DR_VAULT);
+    CU_ASSERT_FALSE(r->copy); /* the default with dr-vault */
+    CU_ASSERT_EQUAL(r->n_probes, 0);
+    CU_ASSERT_PTR_NULL(r->probes);
+    drill_free(d);
+}
+
+/* isolation "create", a cn- region's default role, a drill without a copy. */
+static void test_good_variants(void)
+{
+    struct testenv *t = testenv_new();
+    char *path = testenv_write(
+        t, "cn.json",
+        "{\"drill\": {\"name\": \"cn\"},\n"
+        " \"source\": {\"account\": \"123456789012\", \"region\": \"cn-north-1\",\n"
+        "            \"vault\": \"v1\"},\n"
+        " \"target\": {\"account\": \"123456789012\", \"region\": \"cn-north-1\",\n"
+        "            \"vault\": \"v2\", \"isolation\": \"create\",\n"
+        "            \"role_arn\": \"arn:aws-cn:iam::123456789012:role/R\",\n"
+        "            \"kms_key\": \"mrk-1234567890abcdef1234567890abcdef\"},\n"
+        " \"resources\": [{\"type\": \"rds\", \"engine\": \"postgres\", \"source\": \"db1\",\n"
+        "                \"copy\": false, \"probes\": []}],\n"
+        " \"teardown\": \"never\"}\n",
+        0);
+    struct drill *d = s_load(path);
+    if (d) {
+        CU_ASSERT_TRUE(d->isolation.create);
+        CU_ASSERT_PTR_NULL(d->isolation.db_subnet_group);
+        CU_ASSERT_EQUAL(d->isolation.n_security_groups, 0);
+        CU_ASSERT_STRING_EQUAL(d->target.backup_role_arn,
+                               "arn:aws-cn:iam::123456789012:role/service-role/"
+                               "AWSBackupDefaultServiceRole");
+        CU_ASSERT_EQUAL(d->resources[0].n_probes, 0);
+        CU_ASSERT_FALSE(d->resources[0].copy); /* restored where the backups are */
+        CU_ASSERT_EQUAL(d->teardown, DRILL_TEARDOWN_NEVER);
+        CU_ASSERT_STRING_EQUAL(d->dir, t->dir);
+    }
+    drill_free(d);
+    free(path);
+    testenv_free(t);
+}
+
+static void test_examples(void)
+{
+    static const char *const expected[] = {
+        "aurora-mysql-dr-vault.json", "aurora-postgresql-backup-copy.json",
+        "mysql-backup-cross-region.json", "postgres-snapshot-share.json"};
+    size_t loaded = 0;
+    DIR *dir = opendir("drills/examples");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+    for (struct dirent *e; (e = readdir(dir));) {
+        size_t n = strlen(e->d_name);
+        if (n < 6 || strcmp(e->d_name + n - 5, ".json") != 0)
+            continue;
+        char *path = xasprintf("drills/examples/%s", e->d_name);
+        struct drill *d = s_load(path);
+        loaded += d != NULL;
+        drill_free(d);
+        free(path);
+    }
+    closedir(dir);
+    CU_ASSERT(loaded >= sizeof expected / sizeof expected[0]);
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++) {
+        char *path = xasprintf("drills/examples/%s", expected[i]);
+        struct drill *d = s_load(path);
+        if (d && strcmp(expected[i], "aurora-mysql-dr-vault.json") == 0) {
+            CU_ASSERT_EQUAL(d->resources[0].select, DRILL_SELECT_DR_VAULT);
+            CU_ASSERT_FALSE(d->resources[0].copy);
+        }
+        if (d && strcmp(expected[i], "mysql-backup-cross-region.json") == 0) {
+            CU_ASSERT_STRING_EQUAL(d->target.staging_vault, "dr-staging-vault");
+            CU_ASSERT_STRING_EQUAL(d->target.region, "us-west-2");
+        }
+        if (d && strcmp(expected[i], "postgres-snapshot-share.json") == 0) {
+            CU_ASSERT_EQUAL(d->resources[0].path, DRILL_PATH_SNAPSHOT);
+            CU_ASSERT_STRING_EQUAL(d->target.kms_key, "alias/drh-dr-key");
+        }
+        drill_free(d);
+        free(path);
+    }
+}
+
+static void s_expect_file_error(const char *path, const char *start, const char *fragment)
+{
+    struct drh_err err;
+    struct drill *d = NULL;
+    drh_err_clear(&err);
+    CU_ASSERT_EQUAL(drill_load(path, &d, &err), DRH_E_INPUT);
+    CU_ASSERT_PTR_NULL(d);
+    CU_ASSERT_EQUAL(err.code, DRH_E_INPUT);
+    if (strncmp(err.msg, start, strlen(start)) != 0 || !strstr(err.msg, fragment))
+        TEST_FAILF("%s: '%s', expected '%s...%s'", path, err.msg, start, fragment);
+    CU_ASSERT(err.hint[0] != '\0');
+}
+
+static void test_file_errors(void)
+{
+    struct testenv *t = testenv_new();
+    s_expect_file_error("tests/data/drills/no-such-file.json",
+                        "cannot read drill file 'tests/data/drills/no-such-file.json'",
+                        "No such file or directory");
+    s_expect_file_error(t->dir, "cannot read drill file", "Is a directory");
+    char *empty = testenv_write(t, "empty.json", "  \n", 0);
+    char *start = xasprintf("%s:1:1: ", empty);
+    s_expect_file_error(empty, start, "invalid JSON: empty document");
+    free(start);
+
+    /* Exactly 1 MiB loads; one byte more is refused before parsing. */
+    struct buf b;
+    buf_init(&b);
+    test_read_into(GOOD_DIR "minimal.json", &b);
+    while (b.len < 1024 * 1024)
+        buf_putc(&b, ' ');
+    char *big = testenv_write(t, "big.json", buf_str(&b), 0);
+    struct drill *d = s_load(big);
+    CU_ASSERT_PTR_NOT_NULL(d);
+    drill_free(d);
+    buf_putc(&b, '\n');
+    char *bigger = testenv_write(t, "bigger.json", buf_str(&b), 0);
+    s_expect_file_error(bigger, "drill file '", "is larger than 1 MiB");
+    buf_clean_up(&b);
+
+    struct drh_err err;
+    CU_ASSERT_EQUAL(drill_load(NULL, &d, &err), DRH_E_INPUT);
+    CU_ASSERT_EQUAL(drill_load("", &d, &err), DRH_E_INPUT);
+    drill_free(NULL);
+    free(empty);
+    free(big);
+    free(bigger);
+    testenv_free(t);
+}
+
+static void test_durations(void)
+{
+    static const struct {
+        const char *text;
+        long seconds; /* -1: refused */
+    } cases[] = {
+        {"90s", 90},          {"30m", 1800},
+        {"12h", 43200},       {"7d", 604800},
+        {"1h30m", 5400},      {"1d2h3m4s", 93784},
+        {"1h0m", 3600},       {"0h5m", 300},
+        {"3650d", 315360000}, {"3651d", -1},
+        {"87601h", -1},       {"0s", -1},
+        {"0h0m", -1},         {"", -1},
+        {"12", -1},           {"h", -1},
+        {"30m1h", -1},        {"1h1h", -1},
+        {"1H", -1},           {" 1h", -1},
+        {"1h ", -1},          {"-1h", -1},
+        {"+1h", -1},          {"1.5h", -1},
+        {"1w", -1},           {"99999999999999999999s", -1},
+        {"1h30", -1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        long s = -7;
+        bool ok = drill_parse_duration(cases[i].text, &s);
+        if (cases[i].seconds < 0 && (ok || s != -7))
+            TEST_FAILF("'%s' parsed as %ld, expected a refusal", cases[i].text, s);
+        if (cases[i].seconds >= 0 && (!ok || s != cases[i].seconds))
+            TEST_FAILF("'%s' -> %d %ld, expected %ld", cases[i].text, ok, s, cases[i].seconds);
+    }
+    CU_ASSERT_FALSE(drill_parse_duration(NULL, &(long){0}));
+
+    static const struct {
+        long seconds;
+        const char *text;
+    } formats[] = {{45000, "12h30m"},   {0, "0s"},       {90, "1m30s"}, {86400, "1d"},
+                   {93784, "1d2h3m4s"}, {-90, "-1m30s"}, {3600, "1h"},  {59, "59s"}};
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        char out[32];
+        drill_format_duration(formats[i].seconds, out, sizeof out);
+        if (strcmp(out, formats[i].text) != 0)
+            TEST_FAILF("%ld formatted as '%s', expected '%s'", formats[i].seconds, out,
+                       formats[i].text);
+        long back;
+        if (formats[i].seconds > 0 &&
+            (!drill_parse_duration(out, &back) || back != formats[i].seconds))
+            TEST_FAILF("'%s' does not parse back to %ld", out, formats[i].seconds);
+    }
+    char tiny[4];
+    drill_format_duration(93784, tiny, sizeof tiny);
+    CU_ASSERT(strlen(tiny) < sizeof tiny);
+}
+
+static void test_names(void)
+{
+    CU_ASSERT_STRING_EQUAL(drill_engine_name(DRILL_POSTGRES), "postgres");
+    CU_ASSERT_STRING_EQUAL(drill_engine_name(DRILL_MYSQL), "mysql");
+    CU_ASSERT_STRING_EQUAL(drill_engine_name(DRILL_AURORA_POSTGRESQL), "aurora-postgresql");
+    CU_ASSERT_STRING_EQUAL(drill_engine_name(DRILL_AURORA_MYSQL), "aurora-mysql");
+    CU_ASSERT_TRUE(drill_engine_is_postgres(DRILL_POSTGRES));
+    CU_ASSERT_TRUE(drill_engine_is_postgres(DRILL_AURORA_POSTGRESQL));
+    CU_ASSERT_FALSE(drill_engine_is_postgres(DRILL_MYSQL));
+    CU_ASSERT_FALSE(drill_engine_is_postgres(DRILL_AURORA_MYSQL));
+    CU_ASSERT_STRING_EQUAL(probe_kind_name(PROBE_SQL), "sql");
+    CU_ASSERT_STRING_EQUAL(probe_kind_name(PROBE_TABLES), "tables");
+    CU_ASSERT_STRING_EQUAL(probe_kind_name(PROBE_SCHEMA), "schema");
+    CU_ASSERT_STRING_EQUAL(probe_kind_name(PROBE_CHECKSUM), "checksum");
+    CU_ASSERT_STRING_EQUAL(probe_kind_name(PROBE_CANARY), "canary");
+    CU_ASSERT_STRING_EQUAL(probe_kind_name(PROBE_INTEGRITY), "integrity");
+    CU_ASSERT_STRING_EQUAL(drill_teardown_name(DRILL_TEARDOWN_ALWAYS), "always");
+    CU_ASSERT_STRING_EQUAL(drill_teardown_name(DRILL_TEARDOWN_ON_SUCCESS), "on-success");
+    CU_ASSERT_STRING_EQUAL(drill_teardown_name(DRILL_TEARDOWN_NEVER), "never");
+    CU_ASSERT_STRING_EQUAL(drill_resource_type_name(DRILL_RDS), "rds");
+    CU_ASSERT_STRING_EQUAL(drill_resource_type_name(DRILL_AURORA), "aurora");
+    CU_ASSERT_STRING_EQUAL(drill_path_name(DRILL_PATH_BACKUP), "backup");
+    CU_ASSERT_STRING_EQUAL(drill_path_name(DRILL_PATH_SNAPSHOT), "snapshot");
+    CU_ASSERT_STRING_EQUAL(drill_select_name(DRILL_SELECT_DR_VAULT), "dr-vault");
+    CU_ASSERT_STRING_EQUAL(drill_select_name(DRILL_SELECT_RANDOM), "random");
+    CU_ASSERT_STRING_EQUAL(drill_tls_name(DRILL_TLS_VERIFY_FULL), "verify-full");
+    CU_ASSERT_STRING_EQUAL(probe_op_name(PROBE_GE), ">=");
+    CU_ASSERT_STRING_EQUAL(probe_op_name(PROBE_NON_EMPTY), "non-empty");
+}
+
+static const struct test_case cases[] = {
+    {"bad files: position, message and hint", test_bad_files},
+    {"the external id is not echoed", test_external_id_not_echoed},
+    {"minimal drill: defaults", test_good_minimal},
+    {"full drill: every key", test_good_full},
+    {"create isolation, cn partition, no copy", test_good_variants},
+    {"every example in drills/examples loads", test_examples},
+    {"unreadable, empty, oversized files", test_file_errors},
+    {"durations parse and format", test_durations},
+    {"enum names", test_names},
+};
+TEST_SUITE("drill", cases)
