@@ -206,7 +206,7 @@ bool drill_check_keys(struct drill_ctx *c, const struct json *obj, const char *w
     const char *names[48];
     size_t n = 0;
     bool ok = true;
-    char shown[96];
+    char shown[DRILL_SHOW_MAX];
     for (; keys[n].name && n < sizeof names / sizeof names[0] - 1; n++)
         names[n] = keys[n].name;
     names[n] = NULL;
@@ -318,7 +318,7 @@ bool drill_want_enum(struct drill_ctx *c, const struct json *v, const char *wher
                      const char *const *names, int *out)
 {
     const char *s;
-    char shown[96];
+    char shown[DRILL_SHOW_MAX];
     if (!v)
         return true;
     if (!json_is_string(v)) {
@@ -352,7 +352,7 @@ bool drill_want_enum(struct drill_ctx *c, const struct json *v, const char *wher
 bool drill_want_duration(struct drill_ctx *c, const struct json *v, const char *where, long *out)
 {
     const char *s;
-    char shown[96];
+    char shown[DRILL_SHOW_MAX];
     if (!v)
         return true;
     if (!json_is_string(v)) {
@@ -372,7 +372,7 @@ bool drill_want_name(struct drill_ctx *c, const struct json *v, const char *wher
                      char **out)
 {
     const char *s;
-    char shown[96];
+    char shown[DRILL_SHOW_MAX];
     if (!drill_want_string(c, v, where, &s))
         return false;
     if (!s)

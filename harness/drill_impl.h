@@ -61,6 +61,9 @@ enum drh_status drill_report(const struct drill_ctx *c, struct drh_err *err);
 
 /* "path.key" ("key" at the top level) into out. */
 void drill_where(char *out, size_t size, const char *path, const char *key);
+/* Room for drill_show()'s 60 characters of UTF-8 and "...". */
+#define DRILL_SHOW_MAX 256
+
 /* "path[index]" into out. */
 void drill_where_index(char *out, size_t size, const char *path, size_t index);
 /* A user's text for a message: control characters as '?', at most 60

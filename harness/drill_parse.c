@@ -173,7 +173,7 @@ static const struct drill_key s_table_keys[] = {
 static bool s_text(struct drill_ctx *c, const struct json *obj, const char *path, const char *key,
                    bool (*shape)(const char *), const char *what, const char *hint, char **out)
 {
-    char where[DRILL_WHERE_MAX], shown[96];
+    char where[DRILL_WHERE_MAX], shown[DRILL_SHOW_MAX];
     const struct json *v = json_get(obj, key);
     const char *s;
     drill_where(where, sizeof where, path, key);
@@ -247,7 +247,7 @@ static void s_isolation(struct drill_ctx *c, const struct json *v, struct drill_
         return;
     }
     if (!json_is_object(v)) {
-        char shown[96];
+        char shown[DRILL_SHOW_MAX];
         if (json_is_string(v))
             drill_fail(c, v, "target.isolation: '%s' is not \"create\" or an object",
                        drill_show(json_string(v), shown, sizeof shown));
@@ -276,11 +276,11 @@ static void s_isolation(struct drill_ctx *c, const struct json *v, struct drill_
         return;
     }
     iso->security_groups = xcalloc(n, sizeof *iso->security_groups);
-    for (const struct json *e = json_first(sgs); e; e = json_next(e)) {
-        char where[DRILL_WHERE_MAX], shown[96];
+    size_t i = 0;
+    for (const struct json *e = json_first(sgs); e; e = json_next(e), i++) {
+        char where[DRILL_WHERE_MAX], shown[DRILL_SHOW_MAX];
         const char *s;
-        drill_where_index(where, sizeof where, "target.isolation.security_groups",
-                          iso->n_security_groups);
+        drill_where_index(where, sizeof where, "target.isolation.security_groups", i);
         if (!drill_want_string(c, e, where, &s))
             continue;
         if (!drill_is_security_group(s)) {
@@ -385,7 +385,7 @@ static bool s_db_source_shape(const char *s)
 static void s_tables(struct drill_ctx *c, const struct json *v, const char *path,
                      struct drill_probe *p)
 {
-    char where[DRILL_WHERE_MAX], shown[96];
+    char where[DRILL_WHERE_MAX], shown[DRILL_SHOW_MAX];
     drill_where(where, sizeof where, path, "tables");
     if (!v || !drill_want_array(c, v, where))
         return;
@@ -399,19 +399,20 @@ static void s_tables(struct drill_ctx *c, const struct json *v, const char *path
         return;
     }
     p->tables = xcalloc(n, sizeof *p->tables);
-    for (const struct json *e = json_first(v); e; e = json_next(e)) {
+    size_t i = 0;
+    for (const struct json *e = json_first(v); e; e = json_next(e), i++) {
         char at[DRILL_WHERE_MAX];
         const char *name = NULL;
         const struct json *name_v = e;
         long long min_rows = 1;
-        drill_where_index(at, sizeof at, where, p->n_tables);
+        bool ok = true;
+        drill_where_index(at, sizeof at, where, i);
         if (json_is_object(e) && p->kind == PROBE_TABLES) {
             char sub[DRILL_WHERE_MAX];
             drill_check_keys(c, e, at, s_table_keys);
-            name_v = json_get(e, "name");
             drill_where(sub, sizeof sub, at, "min_rows");
-            if (!drill_want_int(c, json_get(e, "min_rows"), sub, 0, 1000000000000LL, &min_rows))
-                continue;
+            ok = drill_want_int(c, json_get(e, "min_rows"), sub, 0, 1000000000000LL, &min_rows);
+            name_v = json_get(e, "name");
             drill_where(sub, sizeof sub, at, "name");
             if (!drill_want_string(c, name_v, sub, &name) || !name)
                 continue;
@@ -435,6 +436,8 @@ static void s_tables(struct drill_ctx *c, const struct json *v, const char *path
                           "(not starting with a digit), at most 63 characters");
             continue;
         }
+        if (!ok)
+            continue;
         p->tables[p->n_tables].name = xstrdup(name);
         p->tables[p->n_tables++].min_rows = min_rows;
     }
@@ -443,7 +446,7 @@ static void s_tables(struct drill_ctx *c, const struct json *v, const char *path
 static void s_expect(struct drill_ctx *c, const struct json *probe, const char *path,
                      struct drill_probe *p)
 {
-    char where[DRILL_WHERE_MAX], sub[DRILL_WHERE_MAX], shown[96];
+    char where[DRILL_WHERE_MAX], sub[DRILL_WHERE_MAX], shown[DRILL_SHOW_MAX];
     const struct json *e;
     int op = -1;
     drill_where(where, sizeof where, path, "expect");

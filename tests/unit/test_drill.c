@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define BAD_DIR "tests/data/drills/bad/"
 #define GOOD_DIR "tests/data/drills/good/"
@@ -148,6 +149,13 @@ static const struct bad_case s_bad[] = {
     {"snapshot-no-copy-other-region", 21, 15, "resources[0].copy: false, but a snapshot shared in us-east-1 cannot be restored in us-west-2", "set \"copy\": true"},
     {"drill-not-object", 2, 12, "drill: expected object, got string", ""},
     {"description-not-string", 2, 51, "drill.description: expected string, got array", ""},
+    {"drill-name-long-unicode", 2, 22, "drill.name: 'üüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüü...' is not a valid name", ""},
+    {"teardown-not-string", 27, 15, "teardown: expected string, got number", "use one of: always, on-success, never"},
+    {"within-days-string", 20, 62, "resources[0].recovery_point.within_days: expected integer, got string", "without quotes"},
+    {"engine-type-mismatch-aurora", 20, 17, "resources[0].engine: 'postgres' does not fit type 'aurora'", "aurora-postgresql or aurora-mysql"},
+    {"tables-index-after-missing", 23, 59, "resources[0].probes[0].tables[1]: '1x' is not a table name", ""},
+    {"tables-object-missing-name", 23, 40, "missing required key 'name' in resources[0].probes[0].tables[0]", ""},
+    {"tables-object-min-rows-and-name-bad", 23, 50, "resources[0].probes[0].tables[0].name: '1x' is not a table name", ""},
 };
 /* clang-format on */
 
@@ -423,6 +431,26 @@ static void test_good_variants(void)
     testenv_free(t);
 }
 
+/* d->dir for a bare name, doubled slashes, and drill_resolve() there. */
+static void test_dir(void)
+{
+    char cwd[4096];
+    struct drill *d = s_load("tests/data/drills//good//minimal.json");
+    if (d)
+        CU_ASSERT_STRING_EQUAL(d->dir, "tests/data/drills//good");
+    drill_free(d);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(getcwd(cwd, sizeof cwd));
+    CU_ASSERT_EQUAL_FATAL(chdir(GOOD_DIR), 0);
+    d = s_load("minimal.json");
+    CU_ASSERT_EQUAL(chdir(cwd), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_STRING_EQUAL(d->dir, ".");
+    char *m = drill_resolve(d, "manifests/m.json");
+    CU_ASSERT_STRING_EQUAL(m, "manifests/m.json");
+    free(m);
+    drill_free(d);
+}
+
 static void test_examples(void)
 {
     static const char *const expected[] = {
@@ -591,7 +619,14 @@ static void test_names(void)
     CU_ASSERT_STRING_EQUAL(drill_select_name(DRILL_SELECT_DR_VAULT), "dr-vault");
     CU_ASSERT_STRING_EQUAL(drill_select_name(DRILL_SELECT_RANDOM), "random");
     CU_ASSERT_STRING_EQUAL(drill_tls_name(DRILL_TLS_VERIFY_FULL), "verify-full");
+    CU_ASSERT_STRING_EQUAL(drill_select_name(DRILL_SELECT_LATEST), "latest");
+    CU_ASSERT_STRING_EQUAL(drill_tls_name(DRILL_TLS_PREFER), "prefer");
+    CU_ASSERT_STRING_EQUAL(drill_tls_name(DRILL_TLS_REQUIRE), "require");
+    CU_ASSERT_STRING_EQUAL(drill_tls_name(DRILL_TLS_DISABLE), "disable");
+    CU_ASSERT_STRING_EQUAL(probe_op_name(PROBE_EQUALS), "equals");
     CU_ASSERT_STRING_EQUAL(probe_op_name(PROBE_GE), ">=");
+    CU_ASSERT_STRING_EQUAL(probe_op_name(PROBE_LE), "<=");
+    CU_ASSERT_STRING_EQUAL(probe_op_name(PROBE_REGEX), "regex");
     CU_ASSERT_STRING_EQUAL(probe_op_name(PROBE_NON_EMPTY), "non-empty");
 }
 
@@ -601,6 +636,7 @@ static const struct test_case cases[] = {
     {"minimal drill: defaults", test_good_minimal},
     {"full drill: every key", test_good_full},
     {"create isolation, cn partition, no copy", test_good_variants},
+    {"the drill's folder", test_dir},
     {"every example in drills/examples loads", test_examples},
     {"unreadable, empty, oversized files", test_file_errors},
     {"durations parse and format", test_durations},

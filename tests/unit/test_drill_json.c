@@ -99,7 +99,8 @@ static void test_positions(void)
     static const char text[] =
         "\xEF\xBB\xBF{\"a\": 1,\r\n"
         "  \"\xC3\xBC\xE2\x9C\x93\": [true, false, null, -2.5e3, \"x\\\"y\"],\n"
-        "\t\"o\": {\"k\": {}, \"\xE6\x9D\xB1\": []}, \"n\":\"\xF0\x9F\x98\x80\" }";
+        "\t\"o\": {\"k\": {}, \"\xE6\x9D\xB1\": []}, \"n\":\"\xF0\x9F\x98\x80\" ,\n"
+        "\"s\": \"\\uD83D\\uDE00\\u00e9\", \"t\": 0}";
     struct json *doc = NULL;
     struct json_positions *pos = NULL;
     struct drh_err err;
@@ -120,6 +121,9 @@ static void test_positions(void)
     CU_ASSERT(line == 3 && col == 17);
     CU_ASSERT_TRUE(json_position(pos, json_get(doc, "n"), &line, &col));
     CU_ASSERT(line == 3 && col == 31);
+    CU_ASSERT_TRUE(json_position(pos, json_get(doc, "t"), &line, &col));
+    CU_ASSERT(line == 4 && col == 33); /* escapes count as the characters written */
+    CU_ASSERT_STRING_EQUAL(json_get_string(doc, "s"), "\xF0\x9F\x98\x80\xC3\xA9");
     s_check_text("positions", text, strlen(text));
     /* Values of another document, NULL, and no positions at all. */
     struct json *other = json_new_object();
@@ -192,6 +196,7 @@ static void test_syntax_errors(void)
         {"{\"k\": \"\xc3\xbc\", \"k\": 2}", 1, 12, "duplicate key \"k\" in $"},
         {"{\"x\": [{\"y\": 1,\n \"y\": 2}]}", 2, 2, "duplicate key \"y\" in $.x[0]"},
         {"[\"\x01\"]", 1, 3, "unescaped control character 0x01 in string"},
+        {"{\"a\": 1 \xC3\xA9}", 1, 9, "expected ',' or '}' after a member, found byte 0xc3"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct json *doc = (struct json *)&cases; /* must stay untouched */

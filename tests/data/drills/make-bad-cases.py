@@ -314,6 +314,20 @@ case('drill-not-object', sub(B, ('"drill": { "name": "unit-drill" }', '"drill": 
 case('description-not-string', sub(B, ('"drill": { "name": "unit-drill" }', '"drill": { "name": "unit-drill", "description": <@>["a"] }')),
      'drill.description: expected string, got array')
 
+case('drill-name-long-unicode', sub(B, ('"name": "unit-drill"', '"name": <@>"' + '\u00fc' * 70 + '"')),
+     "drill.name: '" + '\u00fc' * 60 + "...' is not a valid name")
+case('teardown-not-string', sub(B, ('  ]\n}', '  ],\n  "teardown": <@>1\n}')), 'teardown: expected string, got number', 'use one of: always, on-success, never')
+case('within-days-string', sub(B, ('"type": "aurora",', '"type": "aurora",\n      "recovery_point": { "select": "random", "within_days": <@>"7" },')),
+     'resources[0].recovery_point.within_days: expected integer, got string', 'without quotes')
+case('engine-type-mismatch-aurora', sub(B, ('"engine": "aurora-postgresql"', '"engine": <@>"postgres"')),
+     "resources[0].engine: 'postgres' does not fit type 'aurora'", 'aurora-postgresql or aurora-mysql')
+case('tables-index-after-missing', probe('{ "kind": "tables", "tables": [{ "min_rows": 5 }, <@>"1x"] }'),
+     "resources[0].probes[0].tables[1]: '1x' is not a table name")
+case('tables-object-missing-name', probe('{ "kind": "tables", "tables": [<@>{ "min_rows": 5 }] }'),
+     "missing required key 'name' in resources[0].probes[0].tables[0]")
+case('tables-object-min-rows-and-name-bad', probe('{ "kind": "tables", "tables": [{ "name": <@>"1x", "min_rows": "5" }] }'),
+     "resources[0].probes[0].tables[0].name: '1x' is not a table name")
+
 os.makedirs(ROOT + '/bad', exist_ok=True)
 os.makedirs(ROOT + '/good', exist_ok=True)
 names = set()
