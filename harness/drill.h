@@ -157,9 +157,9 @@ enum drh_status drill_load(const char *path, struct drill **out, struct drh_err 
 /* NULL is a no-op. */
 void drill_free(struct drill *d);
 
-/* A path from the drill file (manifest, password_file, ca_bundle, reports)
- * as the process can open it: absolute ones as they are, relative ones
- * joined to d->dir. NULL for NULL; caller frees. */
+/* A path relative to the drill file's folder (a probe's manifest) as the
+ * process can open it: absolute ones as they are, relative ones joined to
+ * d->dir. NULL for NULL; caller frees. */
 char *drill_resolve(const struct drill *d, const char *path);
 
 /* "90s", "30m", "12h", "7d", "1h30m" -> seconds: a positive sum of <n>d,

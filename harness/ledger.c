@@ -5,6 +5,7 @@
  */
 #include "ledger.h"
 #include "mem.h"
+#include "reports/report.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -167,24 +168,12 @@ static struct ledger *s_new(const char *dir, const char *run_id)
     return l;
 }
 
-static bool s_safe_run_id(const char *id)
-{
-    if (!id || !*id || id[0] == '.' || strlen(id) > 100)
-        return false;
-    for (const char *p = id; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              *p == '-' || *p == '_' || *p == '.'))
-            return false;
-    return true;
-}
-
 enum drh_status ledger_create(const char *state_dir, const char *run_id, const struct drill *d,
                               struct ledger **out, struct drh_err *err)
 {
-    if (!s_safe_run_id(run_id)) {
-        drh_err_set(err, DRH_E_USAGE, "bad run id '%s'", run_id ? run_id : "");
-        return drh_err_hint(err, "a run id is letters, digits, '-', '_' and '.' (at most 100)");
-    }
+    /* The run id names a folder, as it names the evidence file. */
+    if (report_check_run_id(run_id, err) != DRH_OK)
+        return err->code;
     char *dir = xasprintf("%s/runs/%s", state_dir, run_id);
     enum drh_status st = s_mkdirs(dir, err);
     if (st != DRH_OK) {
@@ -352,10 +341,9 @@ enum drh_status ledger_gone(struct ledger *l, enum ledger_kind kind, const char 
 enum drh_status ledger_open(const char *state_dir, const char *run_id, struct ledger **out,
                             struct drh_err *err)
 {
-    if (!s_safe_run_id(run_id)) {
-        drh_err_set(err, DRH_E_USAGE, "bad run id '%s'", run_id ? run_id : "");
-        return drh_err_hint(err, "a run id is letters, digits, '-', '_' and '.' (at most 100)");
-    }
+    /* The run id names a folder, as it names the evidence file. */
+    if (report_check_run_id(run_id, err) != DRH_OK)
+        return err->code;
     char *dir = xasprintf("%s/runs/%s", state_dir, run_id);
     char *path = xasprintf("%s/" LEDGER_FILE, dir);
     struct ledger *l = s_new(dir, run_id);

@@ -134,16 +134,17 @@ static enum step_end s_connect(struct rds_run *run, struct db_conn **out, struct
     t.user = l->user ? l->user : run->master_user;
     t.password = run->password;
     t.tls = l->tls;
-    t.ca_bundle = l->ca_bundle;
+    char *ca = drill_resolve(run->d, l->ca_bundle);
+    t.ca_bundle = ca;
     t.connect_timeout = 10;
     /* A new password can take a moment to reach the server: retry briefly. */
     double until = progress_elapsed() + 60;
     for (;;) {
         enum drh_status st = db_connect(&t, out, err);
-        if (st == DRH_OK)
-            return STEP_OK;
-        if (progress_elapsed() > until || !wait_sleep(2.0, 0))
-            return STEP_FAILED;
+        if (st == DRH_OK || progress_elapsed() > until || !wait_sleep(2.0, 0)) {
+            free(ca);
+            return st == DRH_OK ? STEP_OK : STEP_FAILED;
+        }
     }
 }
 
@@ -334,6 +335,14 @@ enum runner_verdict rds_drill_run(struct rds_run *run)
     static const char *const after_copy[] = {"restore", "available", "login"};
     static const char *const after_restore[] = {"available", "login"};
     const char *why = NULL;
+    if (run->d->isolation.create) {
+        rds_case(run, "isolation", REPORT_ERROR, 0,
+                 "isolation \"create\" (a stack drh builds) is not available yet (hint: give "
+                 "target.isolation a db_subnet_group and security_groups)");
+        s_skip_rest(run, after_select, 4, "no isolation");
+        worst = STEP_ERROR;
+        goto measure;
+    }
     double t = progress_elapsed();
     if (s_step(run, "select", rds_select, &worst) != STEP_OK) {
         s_skip_rest(run, after_select, 4, why = "no backup selected");

@@ -289,12 +289,15 @@ static enum step_end s_password_from(struct rds_run *run, struct drh_err *err)
         snprintf(run->password, sizeof(run->password), "%s", v);
         return STEP_OK;
     }
-    FILE *f = fopen(l->password_file, "re");
+    char *path = drill_resolve(run->d, l->password_file);
+    FILE *f = fopen(path, "re");
     if (!f) {
-        drh_err_set(err, DRH_E_CONFIG, "cannot read login.password_file '%s' of %s: %s",
-                    l->password_file, run->r->name, strerror(errno));
+        drh_err_set(err, DRH_E_CONFIG, "cannot read login.password_file '%s' of %s: %s", path,
+                    run->r->name, strerror(errno));
+        free(path);
         return STEP_ERROR;
     }
+    free(path);
     if (!fgets(run->password, sizeof(run->password), f))
         run->password[0] = '\0';
     fclose(f);

@@ -306,8 +306,11 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
     /* A proven failure outranks an incomplete run: it is what CI must act on. */
     rc = failed ? 1 : errored ? 3 : 0;
 
-    const char *junit = opt->junit ? opt->junit : drills[0]->junit;
-    const char *evdir = opt->evidence ? opt->evidence : drills[0]->evidence;
+    /* The drill's own report paths are relative to its folder. */
+    char *junit_path = opt->junit ? xstrdup(opt->junit) : drill_resolve(drills[0], drills[0]->junit);
+    char *ev_path = opt->evidence ? xstrdup(opt->evidence)
+                                  : drill_resolve(drills[0], drills[0]->evidence);
+    const char *junit = junit_path, *evdir = ev_path;
     FILE *out = stdout;
     s_summary(tasks, n_tasks, out);
     if (junit) {
@@ -330,6 +333,8 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
     }
     fprintf(out, "run id:   %s\nresult:   %s\n", run_id,
             rc == 0 ? "PASSED" : rc == 1 ? "FAILED" : "ERROR");
+    free(junit_path);
+    free(ev_path);
 done:
     for (size_t t = 0; t < n_tasks; t++) {
         json_free(tasks[t].run.ev);

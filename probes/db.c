@@ -7,6 +7,7 @@
 #include "probes/db_impl.h"
 
 #include "buf.h"
+#include "log.h"
 #include "mem.h"
 #include "redact.h"
 
@@ -33,8 +34,7 @@ void db_conn_init(struct db_conn *c, const struct db_ops *ops, const struct db_t
 
 enum drh_status db_connect(const struct db_target *t, struct db_conn **out, struct drh_err *err)
 {
-    if (!t->host || !*t->host || t->port <= 0 || t->port > 65535 || !t->user || !*t->user)
-    {
+    if (!t->host || !*t->host || t->port <= 0 || t->port > 65535 || !t->user || !*t->user) {
         drh_err_set(err, DRH_E_CONFIG,
                     "cannot connect to %s: host, port (1-65535) and user are required",
                     db_flavor_name(t->flavor));
@@ -93,22 +93,24 @@ const char *db_last_sqlstate(const struct db_conn *c)
 }
 
 /* A server that refuses a statement timeout (an old MySQL, a proxy) still
- * gets probed: the timeout is a safety net, not a requirement. */
+ * gets probed: the timeout is a safety net, not a requirement. Only a lost
+ * connection stops the query. */
 static enum drh_status s_apply_timeout(struct db_conn *c, int timeout, struct drh_err *err)
 {
     if (timeout < 0)
         timeout = 0;
-    if (c->timeout == timeout || c->timeout_unsupported)
+    if (c->timeout == timeout)
         return DRH_OK;
-    struct drh_err ignored;
-    drh_err_clear(&ignored);
-    enum drh_status st = c->ops->set_timeout(c, timeout, &ignored);
+    struct drh_err refused;
+    drh_err_clear(&refused);
+    enum drh_status st = c->ops->set_timeout(c, timeout, &refused);
     if (st == DRH_E_NET) {
-        *err = ignored;
+        *err = refused;
         return st;
     }
     if (st != DRH_OK) {
-        c->timeout_unsupported = true;
+        log_debug("no statement timeout on %s: %s", c->label, refused.msg);
+        c->timeout = -1;
         return DRH_OK;
     }
     c->timeout = timeout;
@@ -151,6 +153,9 @@ static int s_collect_row(void *ctx, size_t ncols, const char *const *names,
 {
     struct s_collect *k = ctx;
     struct db_result *r = k->res;
+    /* A second result set (a procedure's) of another shape is not kept. */
+    if (r->names && ncols != r->cols)
+        return 0;
     if (!r->names) {
         r->cols = ncols;
         r->names = xcalloc(ncols ? ncols : 1, sizeof *r->names);

@@ -27,7 +27,7 @@ struct db_target {
     enum db_flavor flavor;
     const char *host;
     int port;
-    const char *database;  /* NULL: postgres -> "postgres", mysql -> none */
+    const char *database; /* NULL: postgres -> "postgres", mysql -> none */
     const char *user;
     const char *password;  /* secret: never logged */
     enum drill_tls tls;    /* prefer: TLS when the server offers it */
@@ -39,8 +39,8 @@ struct db_conn;
 /* A query's result: rows x cols of text; NULL for SQL NULL. */
 struct db_result {
     size_t rows, cols;
-    char **names;  /* cols column names */
-    char **cells;  /* rows * cols, row-major */
+    char **names; /* cols column names */
+    char **cells; /* rows * cols, row-major */
 };
 
 /* Connects. The error names host:port, database and user, and the library's

@@ -20,19 +20,17 @@ struct db_ops {
 struct db_conn {
     const struct db_ops *ops;
     enum db_flavor flavor;
-    char *label;      /* "postgres at 127.0.0.1:5432 database 'app'" */
-    char *version;    /* the server's version string */
-    char *database;   /* "" when none */
+    char *label;    /* "postgres at 127.0.0.1:5432 database 'app'" */
+    char *version;  /* the server's version string */
+    char *database; /* "" when none */
     bool tls;
     int timeout;      /* the statement timeout set on the server; -1: unknown */
-    bool timeout_unsupported; /* the server refused to set one: stop asking */
     char sqlstate[8]; /* of the last failed statement; "" when none */
 };
 
 /* The drivers' connect functions, called by db_connect() with a filled-in
  * target (connect_timeout set, database possibly NULL). */
-enum drh_status db_pg_connect(const struct db_target *t, struct db_conn **out,
-                              struct drh_err *err);
+enum drh_status db_pg_connect(const struct db_target *t, struct db_conn **out, struct drh_err *err);
 enum drh_status db_mysql_connect(const struct db_target *t, struct db_conn **out,
                                  struct drh_err *err);
 

@@ -144,8 +144,7 @@ static enum drh_status s_query_code(PGconn *pg, const PGresult *r)
     return DRH_E_INPUT;
 }
 
-static void s_query_error(struct db_pg *p, const PGresult *r, const char *sql,
-                          struct drh_err *err)
+static void s_query_error(struct db_pg *p, const PGresult *r, const char *sql, struct drh_err *err)
 {
     const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     char *msg = db_clean_message(primary ? primary : PQerrorMessage(p->pg), NULL);
@@ -194,8 +193,8 @@ static enum drh_status s_query_each(struct db_conn *c, const char *sql, db_row_f
                 cells[i] = PQgetisnull(r, 0, (int)i) ? NULL : PQgetvalue(r, 0, (int)i);
             }
             stopped = fn(ctx, n, names, cells) != 0;
-        } else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK &&
-                   st != PGRES_COMMAND_OK && st != PGRES_EMPTY_QUERY && !failed) {
+        } else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK &&
+                   st != PGRES_EMPTY_QUERY && !failed) {
             s_query_error(p, r, sql, err);
             failed = true;
         }
@@ -235,8 +234,7 @@ static char *s_quote_literal(const struct db_conn *c, const char *text)
 
 static const struct db_ops s_ops = {s_close, s_set_timeout, s_query_each, s_quote_literal};
 
-enum drh_status db_pg_connect(const struct db_target *t, struct db_conn **out,
-                              struct drh_err *err)
+enum drh_status db_pg_connect(const struct db_target *t, struct db_conn **out, struct drh_err *err)
 {
     char port[16], timeout[16];
     snprintf(port, sizeof port, "%d", t->port);

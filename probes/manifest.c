@@ -272,8 +272,7 @@ static enum drh_status s_load_doc(const struct json *doc, const char *path, stru
     if (!s_valid_hash(fingerprint))
         return s_bad(err, path, "\"schema_fingerprint\" must be sha256:<64 hex>");
     m->engine = xstrdup(engine);
-    m->database = xstrdup(json_get_string(doc, "database") ? json_get_string(doc, "database")
-                                                           : "");
+    m->database = xstrdup(json_get_string(doc, "database") ? json_get_string(doc, "database") : "");
     m->created = xstrdup(json_get_string(doc, "created") ? json_get_string(doc, "created") : "");
     m->all_tables = !scope || strcmp(scope, "all") == 0;
     snprintf(m->schema_fingerprint, sizeof m->schema_fingerprint, "%s", fingerprint);

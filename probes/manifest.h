@@ -23,18 +23,18 @@
 #define MANIFEST_HASH_SIZE 72
 
 struct manifest_table {
-    char *name;        /* schema-qualified for PostgreSQL, plain for MySQL */
+    char *name; /* schema-qualified for PostgreSQL, plain for MySQL */
     long long rows;
     char checksum[MANIFEST_HASH_SIZE]; /* "sha256:" + 64 hex */
 };
 
 struct manifest {
-    char *engine;      /* "postgres" or "mysql" */
+    char *engine; /* "postgres" or "mysql" */
     char *database;
-    char *created;     /* RFC 3339 UTC */
-    bool all_tables;   /* the schema covers every user table, not just the listed ones */
+    char *created;   /* RFC 3339 UTC */
+    bool all_tables; /* the schema covers every user table, not just the listed ones */
     char schema_fingerprint[MANIFEST_HASH_SIZE];
-    char **schema;     /* the fingerprint's sorted lines; NULL/0 when the file had none */
+    char **schema; /* the fingerprint's sorted lines; NULL/0 when the file had none */
     size_t n_schema;
     struct manifest_table *tables; /* sorted by name */
     size_t n_tables;
@@ -69,8 +69,8 @@ enum drh_status manifest_list_tables(struct db_conn *c, int timeout, char ***nam
 /* A table name as a user wrote it ("orders", "public.orders") to the name
  * the manifest uses; DRH_E_NOTFOUND when there is no such table. Names are
  * case-sensitive (as in the catalog); a dot separates the schema. */
-enum drh_status manifest_resolve_table(struct db_conn *c, const char *name, int timeout,
-                                       char **out, struct drh_err *err);
+enum drh_status manifest_resolve_table(struct db_conn *c, const char *name, int timeout, char **out,
+                                       struct drh_err *err);
 /* The canonical schema lines of the given tables (resolved names), sorted
  * byte-wise. Caller frees each line and the array. */
 enum drh_status manifest_schema_lines(struct db_conn *c, char *const *tables, size_t n_tables,

@@ -40,7 +40,7 @@ static int s_hex_value(char ch)
 struct s_sum {
     unsigned char sum[32];
     long long rows;
-    bool bad;           /* a row digest that was NULL or not 64 hex digits */
+    bool bad; /* a row digest that was NULL or not 64 hex digits */
 };
 
 static int s_sum_row(void *ctx, size_t ncols, const char *const *names, const char *const *cells)
@@ -65,8 +65,7 @@ static int s_sum_row(void *ctx, size_t ncols, const char *const *names, const ch
     return 0;
 }
 
-static int s_column_row(void *ctx, size_t ncols, const char *const *names,
-                        const char *const *cells)
+static int s_column_row(void *ctx, size_t ncols, const char *const *names, const char *const *cells)
 {
     struct buf *b = ctx;
     if (!ncols || !cells[0])
@@ -107,8 +106,7 @@ static char *s_mysql_sql(struct db_conn *c, const char *table, const char *quote
     if (st != DRH_OK)
         goto done;
     if (!cols.len) {
-        drh_err_set(err, DRH_E_NOTFOUND, "table '%s' does not exist in %s", table,
-                    db_describe(c));
+        drh_err_set(err, DRH_E_NOTFOUND, "table '%s' does not exist in %s", table, db_describe(c));
         goto done;
     }
     sql = xasprintf("SELECT SHA2(CONCAT_WS(',', %s), 256) FROM %s", buf_str(&cols), quoted);

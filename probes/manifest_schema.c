@@ -98,8 +98,7 @@ static enum drh_status s_need_database(struct db_conn *c, struct drh_err *err)
     return DRH_OK;
 }
 
-static int s_table_row(void *ctx, size_t ncols, const char *const *names,
-                       const char *const *cells)
+static int s_table_row(void *ctx, size_t ncols, const char *const *names, const char *const *cells)
 {
     struct s_list *l = ctx;
     if (ncols == 2 && cells[0] && cells[1])
@@ -166,8 +165,8 @@ static char *s_resolve_sql(struct db_conn *c, const char *name, struct drh_err *
     return sql;
 }
 
-enum drh_status manifest_resolve_table(struct db_conn *c, const char *name, int timeout,
-                                       char **out, struct drh_err *err)
+enum drh_status manifest_resolve_table(struct db_conn *c, const char *name, int timeout, char **out,
+                                       struct drh_err *err)
 {
     struct s_list l = {0};
     enum drh_status st = s_need_database(c, err);
@@ -188,8 +187,8 @@ enum drh_status manifest_resolve_table(struct db_conn *c, const char *name, int 
     /* information_schema compares names without regard to case: prefer the
      * table spelled exactly as asked. */
     size_t pick = 0;
-    const char *plain = strchr(name, '.') && db_flavor(c) == DB_MYSQL ? strchr(name, '.') + 1
-                                                                       : name;
+    const char *plain =
+        strchr(name, '.') && db_flavor(c) == DB_MYSQL ? strchr(name, '.') + 1 : name;
     for (size_t i = 0; i < l.n; i++)
         if (strcmp(l.v[i], plain) == 0)
             pick = i;
@@ -220,12 +219,11 @@ static void s_field(struct buf *b, const char *text)
 struct s_schema {
     char *const *tables; /* sorted */
     size_t n_tables;
-    const char *kind;    /* "column" or "index" */
+    const char *kind; /* "column" or "index" */
     struct s_list lines;
 };
 
-static int s_schema_row(void *ctx, size_t ncols, const char *const *names,
-                        const char *const *cells)
+static int s_schema_row(void *ctx, size_t ncols, const char *const *names, const char *const *cells)
 {
     struct s_schema *s = ctx;
     if (ncols < 5 || !cells[0])
@@ -270,8 +268,8 @@ static enum drh_status s_pg_schema_queries(struct db_conn *c, struct s_schema *s
     }
     char *restore = xasprintf("SELECT pg_catalog.set_config('search_path', %s, false)", path);
     struct drh_err ignored;
-    enum drh_status rst = db_query_each(c, restore, timeout, NULL, NULL,
-                                        st == DRH_OK ? err : &ignored);
+    enum drh_status rst =
+        db_query_each(c, restore, timeout, NULL, NULL, st == DRH_OK ? err : &ignored);
     free(restore);
     free(path);
     return st != DRH_OK ? st : rst;

@@ -96,7 +96,8 @@ void probe_sep(struct buf *b)
 void probe_run(struct db_conn *c, const struct drill_probe *p, const char *base_dir,
                struct probe_result *out)
 {
-    struct probe_ctx x = {c, p, base_dir, out, {0, 0}, p->timeout > 0 ? p->timeout : S_DEFAULT_TIMEOUT};
+    struct probe_ctx x = {c,   p,      base_dir,
+                          out, {0, 0}, p->timeout > 0 ? p->timeout : S_DEFAULT_TIMEOUT};
     memset(out, 0, sizeof *out);
     out->canary_time = -1;
     clock_gettime(CLOCK_MONOTONIC, &x.start);

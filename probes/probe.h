@@ -14,8 +14,8 @@ enum probe_verdict { PROBE_PASS, PROBE_FAIL, PROBE_ERROR };
 
 struct probe_result {
     enum probe_verdict verdict;
-    char message[1024];   /* pass: what was found; fail: expected vs found */
-    double seconds;       /* wall time the probe took */
+    char message[1024]; /* pass: what was found; fail: expected vs found */
+    double seconds;     /* wall time the probe took */
     /* canary: the newest canary's time (UTC epoch seconds), or -1 */
     double canary_time;
 };

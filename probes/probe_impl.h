@@ -1,6 +1,6 @@
 /*
  * Between probes/probe.c (dispatch, timing, messages) and the files that
- * implement each kind (probe_sql.c, probe_manifest.c, probe_canary.c,
+ * implement each kind (probe_sql.c (sql, tables, canary), probe_manifest.c,
  * probe_integrity.c). Not for use outside probes/probe*.c.
  */
 #ifndef DRH_PROBES_PROBE_IMPL_H

@@ -112,8 +112,8 @@ static char *s_amcheck_schema(struct s_run *r, char *why, size_t size, bool *ins
             snprintf(why, size, "the server does not offer the amcheck extension");
             return NULL;
         }
-        if (db_query_each(r->x->c, "CREATE EXTENSION IF NOT EXISTS amcheck",
-                          probe_remaining(r->x), NULL, NULL, &err) != DRH_OK)
+        if (db_query_each(r->x->c, "CREATE EXTENSION IF NOT EXISTS amcheck", probe_remaining(r->x),
+                          NULL, NULL, &err) != DRH_OK)
             break;
         *installed = true;
     }
@@ -143,8 +143,8 @@ static enum drh_status s_check_indexes(struct s_run *r, const char *schema, size
     for (size_t i = 0; i < res.rows; i++) {
         const char *table = db_cell(&res, i, 0), *oid = db_cell(&res, i, 1);
         const char *name = db_cell(&res, i, 2);
-        char **hit = table ? bsearch(&table, r->tables, r->n_tables, sizeof *r->tables, s_cmp_str)
-                           : NULL;
+        char **hit =
+            table ? bsearch(&table, r->tables, r->n_tables, sizeof *r->tables, s_cmp_str) : NULL;
         if (!hit || !oid || !name)
             continue;
         int left = probe_remaining(r->x);

@@ -91,8 +91,8 @@ void probe_schema(struct probe_ctx *x)
         return;
     enum drh_status st = s_scope(x, &m, &names, &n_names, &err);
     if (st == DRH_OK)
-        st = manifest_schema_lines(x->c, names, n_names, probe_remaining(x), &lines, &n_lines,
-                                   &err);
+        st =
+            manifest_schema_lines(x->c, names, n_names, probe_remaining(x), &lines, &n_lines, &err);
     if (st != DRH_OK) {
         probe_set_error(x, &err);
         goto done;
@@ -193,8 +193,8 @@ void probe_checksum(struct probe_ctx *x)
             bad++;
         } else if (strcmp(sum, t->checksum) != 0) {
             probe_sep(&problems);
-            buf_printf(&problems, "%s: checksum differs (same %lld rows, other content)",
-                       t->name, rows);
+            buf_printf(&problems, "%s: checksum differs (same %lld rows, other content)", t->name,
+                       rows);
             bad++;
         }
     }

@@ -1,7 +1,13 @@
 /*
- * The sql probe (the first cell of a query against an expectation) and the
- * tables probe (tables exist with at least so many rows). Both speak plain
- * SQL, so they work the same on every engine.
+ * The probes that ask plain questions in SQL: sql (the first cell of a
+ * query against an expectation), tables (tables exist with at least so many
+ * rows) and canary. The canary probe reads the newest value of a timestamp
+ * column (a row the application or drh's canary writer adds every few
+ * minutes): the last moment whose data the restore holds, so now minus it
+ * is the data-level recovery point. The server turns it into UTC epoch
+ * seconds: PostgreSQL counts a timestamp without time zone as UTC, MySQL
+ * converts DATETIME in the session's time zone, which db_connect() set to
+ * UTC.
  */
 #include "probes/probe_impl.h"
 
@@ -13,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* A value for a message: NULL marked, long text cut. */
 static void s_show(const char *cell, char *out, size_t size)
@@ -167,8 +174,8 @@ static enum drh_status s_count(struct probe_ctx *x, const char *table, long long
     errno = 0;
     *rows = cell ? strtoll(cell, &end, 10) : -1;
     if (!cell || *end || errno)
-        st = drh_err_set(err, DRH_E_PARSE, "count(*) of '%s' on %s gave '%s', not a number",
-                         table, db_describe(x->c), cell ? cell : "NULL");
+        st = drh_err_set(err, DRH_E_PARSE, "count(*) of '%s' on %s gave '%s', not a number", table,
+                         db_describe(x->c), cell ? cell : "NULL");
     db_result_clean_up(&res);
     return st;
 }
@@ -220,4 +227,58 @@ void probe_tables(struct probe_ctx *x)
 done:
     buf_clean_up(&problems);
     buf_clean_up(&seen);
+}
+
+static void s_rfc3339(double epoch, char *out, size_t size)
+{
+    time_t t = (time_t)epoch;
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || !strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(out, size, "%.0f", epoch);
+}
+
+void probe_canary(struct probe_ctx *x)
+{
+    const char *table = x->p->canary_table ? x->p->canary_table : "drh_canary";
+    const char *column = x->p->canary_column ? x->p->canary_column : "written_at";
+    struct db_result res = {0};
+    struct drh_err err;
+    drh_err_clear(&err);
+    char *qt = db_quote_ident(x->c, table), *qc = db_quote_ident(x->c, column);
+    char *sql =
+        db_flavor(x->c) == DB_POSTGRES
+            ? xasprintf("SELECT EXTRACT(EPOCH FROM max(%s))::float8, count(*) FROM %s", qc, qt)
+            : xasprintf("SELECT UNIX_TIMESTAMP(MAX(%s)), COUNT(*) FROM %s", qc, qt);
+    enum drh_status st = db_query(x->c, sql, probe_remaining(x), &res, &err);
+    if (st == DRH_E_NOTFOUND) {
+        probe_set(x, PROBE_FAIL, "canary table %s does not exist in the restored copy", table);
+        goto done;
+    }
+    if (st != DRH_OK) {
+        probe_set_error(x, &err);
+        goto done;
+    }
+    const char *newest = db_cell(&res, 0, 0);
+    if (!newest) {
+        probe_set(x, PROBE_FAIL, "canary table %s has no row with a %s (%s rows)", table, column,
+                  db_cell(&res, 0, 1) ? db_cell(&res, 0, 1) : "0");
+        goto done;
+    }
+    char *end;
+    errno = 0;
+    double epoch = strtod(newest, &end);
+    if (end == newest || *end || errno) {
+        probe_set(x, PROBE_ERROR, "canary %s.%s gave '%s', not a time", table, column, newest);
+        goto done;
+    }
+    char when[40];
+    s_rfc3339(epoch, when, sizeof when);
+    x->out->canary_time = epoch;
+    probe_set(x, PROBE_PASS, "newest canary %s (%s.%s, %s rows)", when, table, column,
+              db_cell(&res, 0, 1) ? db_cell(&res, 0, 1) : "?");
+done:
+    db_result_clean_up(&res);
+    free(sql);
+    free(qt);
+    free(qc);
 }

@@ -63,9 +63,11 @@ static void test_fingerprint(void)
 
 static void test_schema_diff(void)
 {
-    char *want[] = {(char *)"column\tgone\t1\tid\tint\tnull", (char *)"column\tt\t1\tid\tint\tnull",
+    char *want[] = {(char *)"column\tgone\t1\tid\tint\tnull",
+                    (char *)"column\tt\t1\tid\tint\tnull",
                     (char *)"index\tgone\tgone_pkey\tunique\tbtree\tid",
-                    (char *)"index\tt\tt_idx\tnon-unique\tbtree\tid", (char *)"table\tgone",
+                    (char *)"index\tt\tt_idx\tnon-unique\tbtree\tid",
+                    (char *)"table\tgone",
                     (char *)"table\tt"};
     char *have[] = {(char *)"column\tt\t1\tid\tint\tnot null", (char *)"table\tt"};
     char out[512];
@@ -243,8 +245,7 @@ static const struct test_case cases[] = {
     {"row digests add mod 2^256: wrap, carry, any order, no cancelling",
      test_sum_wraps_and_carries},
     {"the fingerprint is SHA-256 of the lines, each ending in a newline", test_fingerprint},
-    {"schema diff: tables first, a missing table hides its columns, at most 3",
-     test_schema_diff},
+    {"schema diff: tables first, a missing table hides its columns, at most 3", test_schema_diff},
     {"manifest files load, sort, find tables by name, round-trip", test_load_and_find},
     {"broken manifest files are refused with the file and the field named",
      test_load_refuses_broken_files},

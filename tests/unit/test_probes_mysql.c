@@ -50,7 +50,8 @@ static const char s_seed[] =
     "INSERT INTO perm_dedup VALUES (1, 'x'), (2, NULL);\n"
     "CREATE TABLE perm_nulls (k INT, v VARCHAR(10));\n"
     "INSERT INTO perm_nulls VALUES (1, 'x'), (2, ''), (3, NULL), (3, NULL);\n"
-    "CREATE TABLE drh_canary (id INT AUTO_INCREMENT PRIMARY KEY, written_at DATETIME(3) NOT NULL);\n"
+    "CREATE TABLE drh_canary (id INT AUTO_INCREMENT PRIMARY KEY, written_at DATETIME(3) NOT "
+    "NULL);\n"
     "INSERT INTO drh_canary (written_at) VALUES ('2024-05-01 12:00:00'),\n"
     "  ('2024-05-01 12:30:15.250');\n"
     "CREATE TABLE canary_ts (written_at TIMESTAMP NULL);\n"
@@ -174,8 +175,7 @@ static void test_query_and_quoting(void)
     free(sql);
     free(lit);
     free(ident);
-    CU_ASSERT_EQUAL(db_query(s_src_c, "SELECT * FROM no_such_table", 10, &r, &err),
-                    DRH_E_NOTFOUND);
+    CU_ASSERT_EQUAL(db_query(s_src_c, "SELECT * FROM no_such_table", 10, &r, &err), DRH_E_NOTFOUND);
     CU_ASSERT_STRING_EQUAL(db_last_sqlstate(s_src_c), "42S02");
     CU_ASSERT_EQUAL(db_query(s_src_c, "SELEC 1", 10, &r, &err), DRH_E_INPUT);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "(SELEC 1)"));
@@ -227,7 +227,8 @@ static void test_canary_probe(void)
     struct drill_probe p = s_probe(PROBE_CANARY);
     struct probe_result out;
     probe_run(s_src_c, &p, NULL, &out); /* DATETIME(3) */
-    s_expect(&out, PROBE_PASS, "newest canary 2024-05-01T12:30:15Z (drh_canary.written_at, 2 rows)");
+    s_expect(&out, PROBE_PASS,
+             "newest canary 2024-05-01T12:30:15Z (drh_canary.written_at, 2 rows)");
     CU_ASSERT_DOUBLE_EQUAL(out.canary_time, 1714566615.25, 1e-6);
     /* A TIMESTAMP is stored in UTC: the same instant whatever the zone the
      * server or a session would otherwise show it in. */
@@ -302,8 +303,7 @@ static void test_checksum_is_order_independent(void)
     s_documented_checksum(dedup_rows, 2, documented);
     CU_ASSERT_STRING_EQUAL(d, documented);
     CU_ASSERT_STRING_NOT_EQUAL(a, n);
-    CU_ASSERT_EQUAL(manifest_table_checksum(s_src_c, "invoices", 10, &ra, a, &err),
-                    DRH_E_NOTFOUND);
+    CU_ASSERT_EQUAL(manifest_table_checksum(s_src_c, "invoices", 10, &ra, a, &err), DRH_E_NOTFOUND);
 }
 
 static void test_probes_on_copy(void)
@@ -325,14 +325,16 @@ static void test_probes_on_copy(void)
                           0);
     p = s_probe(PROBE_CHECKSUM);
     probe_run(s_copy_c, &p, NULL, &out);
-    s_expect(&out, PROBE_FAIL, "2 of 10 tables differ from the manifest: events: checksum "
-                               "differs (same 3 rows, other content); perm_b: rows expected 4, "
-                               "found 3");
+    s_expect(&out, PROBE_FAIL,
+             "2 of 10 tables differ from the manifest: events: checksum "
+             "differs (same 3 rows, other content); perm_b: rows expected 4, "
+             "found 3");
     p = s_probe(PROBE_SCHEMA);
     probe_run(s_copy_c, &p, NULL, &out);
-    s_expect(&out, PROBE_FAIL, "missing: column perm_a 2 v varchar(10) null, index orders "
-                               "orders_note_idx non-unique btree note(20); extra: column perm_a "
-                               "2 v varchar(12) null");
+    s_expect(&out, PROBE_FAIL,
+             "missing: column perm_a 2 v varchar(10) null, index orders "
+             "orders_note_idx non-unique btree note(20); extra: column perm_a "
+             "2 v varchar(12) null");
 }
 
 static void test_integrity(void)

@@ -83,8 +83,7 @@ static void s_connect_fails(struct db_target *t, enum drh_status want, const cha
     enum drh_status st = db_connect(t, &c, &err);
     CU_ASSERT_PTR_NULL(c);
     if (st != want)
-        TEST_FAILF("status %s, wanted %s: %s", drh_status_name(st), drh_status_name(want),
-                   err.msg);
+        TEST_FAILF("status %s, wanted %s: %s", drh_status_name(st), drh_status_name(want), err.msg);
     if (!strstr(err.msg, contains))
         TEST_FAILF("message lacks '%s': %s", contains, err.msg);
     if (t->password && (strstr(err.msg, t->password) || strstr(err.hint, t->password)))
@@ -98,7 +97,8 @@ static void test_connect_errors(void)
 {
     struct db_target t = dbfixture_target(&s_db);
     char prefix[120];
-    snprintf(prefix, sizeof prefix, "cannot connect to postgres at 127.0.0.1:%d database 'app' as "
+    snprintf(prefix, sizeof prefix,
+             "cannot connect to postgres at 127.0.0.1:%d database 'app' as "
              "'dbadmin': ",
              s_db.port);
 
@@ -165,8 +165,7 @@ struct s_counter {
     long long stop_after; /* 0: never */
 };
 
-static int s_count_row(void *ctx, size_t ncols, const char *const *names,
-                       const char *const *cells)
+static int s_count_row(void *ctx, size_t ncols, const char *const *names, const char *const *cells)
 {
     struct s_counter *k = ctx;
     k->rows++;
@@ -178,15 +177,15 @@ static void test_streaming(void)
 {
     struct drh_err err;
     struct s_counter k = {0, 0, 0};
-    CU_ASSERT_EQUAL(db_query_each(s_c, "SELECT g FROM generate_series(1, 200000) g", 30,
-                                  s_count_row, &k, &err),
-                    DRH_OK);
+    CU_ASSERT_EQUAL(
+        db_query_each(s_c, "SELECT g FROM generate_series(1, 200000) g", 30, s_count_row, &k, &err),
+        DRH_OK);
     CU_ASSERT_EQUAL(k.rows, 200000);
     CU_ASSERT_EQUAL(k.sum, 200000LL * 200001 / 2);
     /* Stopping early drops the rest and leaves the session usable. */
     struct s_counter early = {0, 0, 10};
-    CU_ASSERT_EQUAL(db_query_each(s_c, "SELECT g FROM generate_series(1, 50000) g", 30,
-                                  s_count_row, &early, &err),
+    CU_ASSERT_EQUAL(db_query_each(s_c, "SELECT g FROM generate_series(1, 50000) g", 30, s_count_row,
+                                  &early, &err),
                     DRH_OK);
     CU_ASSERT_EQUAL(early.rows, 10);
     struct db_result r;
@@ -276,8 +275,8 @@ static void test_sql_probe(void)
 
 static void test_tables_probe(void)
 {
-    struct drill_table ok[] = {{(char *)"customers", 50}, {(char *)"audit.events", 1},
-                               {(char *)"We\"ird", 1}};
+    struct drill_table ok[] = {
+        {(char *)"customers", 50}, {(char *)"audit.events", 1}, {(char *)"We\"ird", 1}};
     struct drill_probe p = s_probe(PROBE_TABLES);
     struct probe_result out;
     p.tables = ok;
@@ -287,8 +286,8 @@ static void test_tables_probe(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(out.message, "customers 50 rows"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out.message, "audit.events 3 rows"));
 
-    struct drill_table bad[] = {{(char *)"customers", 1000}, {(char *)"public.orders", 1},
-                                {(char *)"audit.events", 3}};
+    struct drill_table bad[] = {
+        {(char *)"customers", 1000}, {(char *)"public.orders", 1}, {(char *)"audit.events", 3}};
     p.tables = bad;
     probe_run(s_c, &p, NULL, &out);
     CU_ASSERT_EQUAL(out.verdict, PROBE_FAIL);

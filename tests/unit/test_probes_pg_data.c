@@ -27,8 +27,10 @@ static const char s_seed[] =
     "  email text UNIQUE, created_at timestamptz NOT NULL);\n"
     "ALTER TABLE customers DROP COLUMN legacy;\n"
     "INSERT INTO customers SELECT g, 'customer ' || g, 'c' || g || '@example.com',\n"
-    "  timestamptz '2024-01-01 00:00:00+00' + g * interval '1 hour' FROM generate_series(1, 50) g;\n"
-    "CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id int NOT NULL REFERENCES customers,\n"
+    "  timestamptz '2024-01-01 00:00:00+00' + g * interval '1 hour' FROM generate_series(1, 50) "
+    "g;\n"
+    "CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id int NOT NULL REFERENCES "
+    "customers,\n"
     "  amount numeric(10,2), note text, placed_at timestamp NOT NULL, ratio double precision);\n"
     "CREATE INDEX orders_customer_idx ON orders (customer_id);\n"
     "CREATE INDEX orders_recent_idx ON orders (placed_at DESC) WHERE amount > 0;\n"
@@ -203,17 +205,16 @@ static void test_checksum_is_order_independent(void)
                     DRH_OK);
     CU_ASSERT_EQUAL(manifest_table_checksum(s_src_c, "public.perm_nulls", 10, &rn, n, &err),
                     DRH_OK);
-    CU_ASSERT_EQUAL(manifest_table_checksum(s_src_c, "public.empty_one", 10, &re, e, &err),
-                    DRH_OK);
+    CU_ASSERT_EQUAL(manifest_table_checksum(s_src_c, "public.empty_one", 10, &re, e, &err), DRH_OK);
     CU_ASSERT_EQUAL(ra, 4);
     CU_ASSERT_EQUAL(rb, 4);
-    CU_ASSERT_STRING_EQUAL(a, b);     /* same rows, other order */
+    CU_ASSERT_STRING_EQUAL(a, b); /* same rows, other order */
     CU_ASSERT_STRING_NOT_EQUAL(a, d);
     const char *const dedup_rows[] = {"(1,x)", "(2,)"};
     char documented[MANIFEST_HASH_SIZE];
     s_documented_checksum(dedup_rows, 2, documented);
     CU_ASSERT_STRING_EQUAL(d, documented); /* the duplicate pair does not cancel out */
-    CU_ASSERT_STRING_NOT_EQUAL(a, n); /* NULL and '' differ */
+    CU_ASSERT_STRING_NOT_EQUAL(a, n);      /* NULL and '' differ */
     CU_ASSERT_EQUAL(re, 0);
     /* SHA-256 of 32 zero bytes: the sum over no rows. */
     CU_ASSERT_STRING_EQUAL(
@@ -234,8 +235,9 @@ static void test_checksum_listed_tables(void)
     p.tables = listed;
     p.n_tables = 2;
     probe_run(s_copy_c, &p, NULL, &out);
-    s_expect(&out, PROBE_PASS, "2 tables match the manifest (1203 rows): public.orders 1200 rows; "
-                               "audit.events 3 rows");
+    s_expect(&out, PROBE_PASS,
+             "2 tables match the manifest (1203 rows): public.orders 1200 rows; "
+             "audit.events 3 rows");
     struct drill_table unknown[] = {{(char *)"invoices", 1}};
     p.tables = unknown;
     p.n_tables = 1;
@@ -245,13 +247,12 @@ static void test_checksum_listed_tables(void)
 
 static void test_checksum_finds_changes(void)
 {
-    CU_ASSERT_EQUAL_FATAL(
-        dbfixture_sql(&s_copy, NULL,
-                      "UPDATE orders SET amount = amount + 0.01 WHERE id = 17;\n"
-                      "DELETE FROM audit.events WHERE id = 3;\n"
-                      "UPDATE perm_a SET v = 'y' WHERE k = 1",
-                      false, NULL),
-        0);
+    CU_ASSERT_EQUAL_FATAL(dbfixture_sql(&s_copy, NULL,
+                                        "UPDATE orders SET amount = amount + 0.01 WHERE id = 17;\n"
+                                        "DELETE FROM audit.events WHERE id = 3;\n"
+                                        "UPDATE perm_a SET v = 'y' WHERE k = 1",
+                                        false, NULL),
+                          0);
     struct drill_probe p = s_probe(PROBE_CHECKSUM);
     struct probe_result out;
     probe_run(s_copy_c, &p, NULL, &out);
@@ -268,13 +269,14 @@ static void test_schema_finds_changes(void)
                                         "ALTER TABLE customers ADD COLUMN phone varchar(20);\n"
                                         "ALTER TABLE customers ALTER COLUMN email SET NOT NULL",
                                         false, NULL),
-                    0);
+                          0);
     struct drill_probe p = s_probe(PROBE_SCHEMA);
     struct probe_result out;
     probe_run(s_copy_c, &p, NULL, &out);
     s_expect(&out, PROBE_FAIL, "schema differs from the manifest: missing: ");
-    s_expect(&out, PROBE_FAIL, "index public.orders orders_customer_idx non-unique btree "
-                               "customer_id");
+    s_expect(&out, PROBE_FAIL,
+             "index public.orders orders_customer_idx non-unique btree "
+             "customer_id");
     s_expect(&out, PROBE_FAIL, "column public.customers 3 email text null");
     s_expect(&out, PROBE_FAIL, "extra: ");
     s_expect(&out, PROBE_FAIL, "column public.customers 5 phone character varying(20) null");
@@ -323,8 +325,9 @@ static void test_manifest_problems_are_errors(void)
     char *path = xasprintf("%s/mysql.json", dbfixture_dir());
     FILE *f = fopen(path, "w");
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    fprintf(f, "{\"format\": \"drh-manifest-1\", \"engine\": \"mysql\", \"schema_fingerprint\": "
-               "\"sha256:%064d\", \"tables\": {}}",
+    fprintf(f,
+            "{\"format\": \"drh-manifest-1\", \"engine\": \"mysql\", \"schema_fingerprint\": "
+            "\"sha256:%064d\", \"tables\": {}}",
             0);
     fclose(f);
     p.manifest = path;
@@ -420,8 +423,7 @@ static const struct test_case cases[] = {
     {"checksum probe names changed tables: rows or content", test_checksum_finds_changes},
     {"schema probe names the missing and extra index, column, table", test_schema_finds_changes},
     {"a manifest of listed tables is compared on those only", test_listed_manifest},
-    {"a missing or foreign manifest is an error, not a failure",
-     test_manifest_problems_are_errors},
+    {"a missing or foreign manifest is an error, not a failure", test_manifest_problems_are_errors},
     {"integrity without amcheck: full read, said plainly", test_integrity_without_amcheck},
     {"integrity with amcheck: every B-tree index checked", test_integrity_with_amcheck},
     {"integrity: a corrupt index fails the probe, named", test_integrity_finds_corrupt_index},

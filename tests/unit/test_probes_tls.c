@@ -34,8 +34,7 @@ static char *s_path(const char *name)
     return xasprintf("%s/%s", s_dir, name);
 }
 
-static int s_make_cert(const char *name, const char *subject, const char *san, uid_t uid,
-                       gid_t gid)
+static int s_make_cert(const char *name, const char *subject, const char *san, uid_t uid, gid_t gid)
 {
     char *key = s_path(name), *crt;
     char *cmd = xasprintf("/usr/bin/openssl req -x509 -newkey rsa:2048 -nodes -keyout '%s.key' "
@@ -46,8 +45,8 @@ static int s_make_cert(const char *name, const char *subject, const char *san, u
     crt = xasprintf("%s.crt", key);
     char *keyfile = xasprintf("%s.key", key);
     /* PostgreSQL insists that its key belongs to it and nobody else reads it. */
-    if (rc == 0 && (chown(keyfile, uid, gid) != 0 || chmod(keyfile, 0600) != 0 ||
-                    chmod(crt, 0644) != 0))
+    if (rc == 0 &&
+        (chown(keyfile, uid, gid) != 0 || chmod(keyfile, 0600) != 0 || chmod(crt, 0644) != 0))
         rc = -1;
     free(keyfile);
     free(crt);

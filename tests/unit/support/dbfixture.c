@@ -22,11 +22,11 @@
 #define S_PG_BIN "/usr/lib/postgresql/15/bin"
 
 static struct {
-    pid_t pid;          /* the emulator; 0 when not running */
-    char dir[64];       /* our temporary directory; its state/ is the emulator's */
-    char endpoint[64];  /* http://127.0.0.1:PORT */
+    pid_t pid;         /* the emulator; 0 when not running */
+    char dir[64];      /* our temporary directory; its state/ is the emulator's */
+    char endpoint[64]; /* http://127.0.0.1:PORT */
     struct http_client *http;
-    bool failed;        /* a start failed: do not try again in every suite */
+    bool failed; /* a start failed: do not try again in every suite */
 } s_fx;
 
 static void s_sleep_ms(long ms)
@@ -279,8 +279,7 @@ int dbfixture_sql(const struct dbfixture_db *db, const char *database, const cha
     return 0;
 }
 
-int dbfixture_copy(const struct dbfixture_db *src, const char *identifier,
-                   struct dbfixture_db *out)
+int dbfixture_copy(const struct dbfixture_db *src, const char *identifier, struct dbfixture_db *out)
 {
     if (dbfixture_seed(src->flavor, identifier, NULL, out) != 0)
         return -1;
@@ -297,8 +296,7 @@ int dbfixture_copy(const struct dbfixture_db *src, const char *identifier,
                         src->port, DBFIXTURE_USER, src->database, out->port, DBFIXTURE_USER,
                         out->database);
     /* The password travels in the environment, never on a command line. */
-    const char *env[] = {"PGPASSWORD", DBFIXTURE_PASSWORD, "MYSQL_PWD", DBFIXTURE_PASSWORD,
-                         NULL};
+    const char *env[] = {"PGPASSWORD", DBFIXTURE_PASSWORD, "MYSQL_PWD", DBFIXTURE_PASSWORD, NULL};
     char *argv[] = {(char *)"/bin/bash", (char *)"-o", (char *)"pipefail", (char *)"-c", cmd, NULL};
     char *log = xasprintf("%s/copy-%s.log", s_fx.dir, identifier);
     int rc = s_run(argv, env, log);
@@ -312,8 +310,8 @@ int dbfixture_copy(const struct dbfixture_db *src, const char *identifier,
 
 int dbfixture_shell(const char *cmd)
 {
-    char *argv[] = {(char *)"/bin/bash", (char *)"-o", (char *)"pipefail", (char *)"-c",
-                    (char *)cmd, NULL};
+    char *argv[] = {(char *)"/bin/bash", (char *)"-o", (char *)"pipefail",
+                    (char *)"-c",        (char *)cmd,  NULL};
     char *log = xasprintf("%s/commands.log", s_fx.dir);
     int rc = s_run(argv, NULL, log);
     if (rc != 0)
