@@ -109,7 +109,7 @@ done:
     return st;
 }
 
-static void s_side_free(struct drill_side *s)
+void drill_side_clean_up(struct drill_side *s)
 {
     free(s->account);
     free(s->region);
@@ -120,6 +120,7 @@ static void s_side_free(struct drill_side *s)
     free(s->staging_vault);
     free(s->backup_role_arn);
     free(s->kms_key);
+    memset(s, 0, sizeof(*s));
 }
 
 static void s_probe_free(struct drill_probe *p)
@@ -159,8 +160,8 @@ void drill_free(struct drill *d)
     free(d->name);
     free(d->description);
     free(d->owner);
-    s_side_free(&d->source);
-    s_side_free(&d->target);
+    drill_side_clean_up(&d->source);
+    drill_side_clean_up(&d->target);
     free(d->isolation.db_subnet_group);
     for (size_t i = 0; i < d->isolation.n_security_groups; i++)
         free(d->isolation.security_groups[i]);

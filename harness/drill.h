@@ -156,6 +156,8 @@ struct drill {
 enum drh_status drill_load(const char *path, struct drill **out, struct drh_err *err);
 /* NULL is a no-op. */
 void drill_free(struct drill *d);
+/* Frees a side's strings and zeroes it (the ledger keeps sides of its own). */
+void drill_side_clean_up(struct drill_side *s);
 
 /* A path relative to the drill file's folder (a probe's manifest) as the
  * process can open it: absolute ones as they are, relative ones joined to

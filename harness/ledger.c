@@ -4,6 +4,7 @@
  * it because a run's resources are worked on by several threads.
  */
 #include "ledger.h"
+#include "fs.h"
 #include "mem.h"
 #include "reports/report.h"
 
@@ -58,29 +59,6 @@ char *ledger_state_dir(void)
         return xasprintf("%s/drh", v);
     v = getenv("HOME");
     return xasprintf("%s/.local/state/drh", v && *v ? v : ".");
-}
-
-/* mkdir -p, mode 0700: the ledger says what a run made in which account. */
-static enum drh_status s_mkdirs(const char *path, struct drh_err *err)
-{
-    char *p = xstrdup(path);
-    for (char *s = p + 1;; s++) {
-        char c = *s;
-        if (c != '/' && c != '\0')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0700) != 0 && errno != EEXIST) {
-            drh_err_set(err, DRH_E_IO, "cannot create state folder '%s': %s", p, strerror(errno));
-            drh_err_hint(err, "set DRH_STATE_DIR to a writable folder");
-            free(p);
-            return DRH_E_IO;
-        }
-        *s = c;
-        if (c == '\0')
-            break;
-    }
-    free(p);
-    return DRH_OK;
 }
 
 static void s_now(char out[64])
@@ -148,16 +126,6 @@ static void s_side_read(struct drill_side *dst, const struct json *o)
     dst->external_id = s_dupz(json_get_string(o, "external_id"));
 }
 
-static void s_side_free(struct drill_side *s)
-{
-    free(s->account);
-    free(s->region);
-    free(s->profile);
-    free(s->role_arn);
-    free(s->external_id);
-    memset(s, 0, sizeof(*s));
-}
-
 static struct ledger *s_new(const char *dir, const char *run_id)
 {
     struct ledger *l = xcalloc(1, sizeof(*l));
@@ -175,7 +143,10 @@ enum drh_status ledger_create(const char *state_dir, const char *run_id, const s
     if (report_check_run_id(run_id, err) != DRH_OK)
         return err->code;
     char *dir = xasprintf("%s/runs/%s", state_dir, run_id);
-    enum drh_status st = s_mkdirs(dir, err);
+    /* 0700: the ledger says what a run made in which account */
+    enum drh_status st = fs_mkdirs(dir, 0700, "state folder", err);
+    if (st != DRH_OK)
+        drh_err_hint(err, "set DRH_STATE_DIR or --state-dir to a writable folder");
     if (st != DRH_OK) {
         free(dir);
         return st;
@@ -384,8 +355,8 @@ enum drh_status ledger_open(const char *state_dir, const char *run_id, struct le
         const char *op = json_get_string(line, "op");
         if (op && strcmp(op, "run") == 0) {
             s_set(&l->drill, json_get_string(line, "drill"));
-            s_side_free(&l->sides[0]);
-            s_side_free(&l->sides[1]);
+            drill_side_clean_up(&l->sides[0]);
+            drill_side_clean_up(&l->sides[1]);
             s_side_read(&l->sides[0], json_get(line, "source"));
             s_side_read(&l->sides[1], json_get(line, "target"));
         } else {
@@ -425,8 +396,8 @@ void ledger_close(struct ledger *l)
         free(e->resource);
     }
     free(l->v);
-    s_side_free(&l->sides[0]);
-    s_side_free(&l->sides[1]);
+    drill_side_clean_up(&l->sides[0]);
+    drill_side_clean_up(&l->sides[1]);
     free(l->dir);
     free(l->run_id);
     free(l->drill);

@@ -334,7 +334,6 @@ enum runner_verdict rds_drill_run(struct rds_run *run)
     static const char *const after_select[] = {"copy", "restore", "available", "login"};
     static const char *const after_copy[] = {"restore", "available", "login"};
     static const char *const after_restore[] = {"available", "login"};
-    const char *why = NULL;
     if (run->d->isolation.create) {
         rds_case(run, "isolation", REPORT_ERROR, 0,
                  "isolation \"create\" (a stack drh builds) is not available yet (hint: give "
@@ -345,7 +344,7 @@ enum runner_verdict rds_drill_run(struct rds_run *run)
     }
     double t = progress_elapsed();
     if (s_step(run, "select", rds_select, &worst) != STEP_OK) {
-        s_skip_rest(run, after_select, 4, why = "no backup selected");
+        s_skip_rest(run, after_select, 4, "no backup selected");
         goto measure;
     }
     run->phase_s[PH_SELECT] = progress_elapsed() - t;
@@ -353,7 +352,7 @@ enum runner_verdict rds_drill_run(struct rds_run *run)
     json_add_string(run->ev, "recovery_point_arn", run->origin_arn);
     if (run->r->copy) {
         if (s_step(run, "copy", rds_copy, &worst) != STEP_OK) {
-            s_skip_rest(run, after_copy, 3, why = "the copy failed");
+            s_skip_rest(run, after_copy, 3, "the copy failed");
             goto measure;
         }
         report_add_property(run->suite, "copy_arn", run->rp_arn);
@@ -362,17 +361,17 @@ enum runner_verdict rds_drill_run(struct rds_run *run)
         rds_case(run, "copy", REPORT_SKIPPED, 0, "not asked for (copy: false)");
     }
     if (s_step(run, "restore", rds_restore, &worst) != STEP_OK) {
-        s_skip_rest(run, after_restore, 2, why = "the restore failed");
+        s_skip_rest(run, after_restore, 2, "the restore failed");
         goto measure;
     }
     report_add_property(run->suite, "restored_id", run->db_id);
     json_add_string(run->ev, "restored_id", run->db_id);
     if (s_step(run, "available", rds_wait_available, &worst) != STEP_OK) {
-        s_skip_rest(run, after_restore + 1, 1, why = "the restored copy never became available");
+        s_skip_rest(run, after_restore + 1, 1, "the restored copy never became available");
         goto measure;
     }
     if (s_step(run, "login", rds_login, &worst) != STEP_OK) {
-        s_skip_rest(run, NULL, 0, why = "no login");
+        s_skip_rest(run, NULL, 0, "no login");
         goto measure;
     }
     report_add_propertyf(run->suite, "endpoint", "%s:%d", run->host, run->port);
@@ -381,7 +380,6 @@ measure:
     s_measure(run, &worst);
     s_teardown(run, &worst);
     crypto_wipe(run->password, sizeof(run->password));
-    (void)why;
     return worst == STEP_OK ? RUNNER_PASSED : worst == STEP_FAILED ? RUNNER_FAILED : RUNNER_ERROR;
 }
 

@@ -112,8 +112,7 @@ static void s_note(struct td *t, const char *fmt, ...)
 
 /* Whether the thing may be deleted: its tag names this run, or (untagged)
  * this run's own job made it, in which case it is tagged now. */
-static bool s_owned(struct td *t, const struct ledger_entry *e, const char *arn,
-                    const char *tag, const char *job_arn)
+static bool s_owned(struct td *t, const char *arn, const char *tag, const char *job_arn)
 {
     const char *run_id = ledger_run_id(t->l);
     if (tag && strcmp(tag, run_id) == 0)
@@ -123,7 +122,6 @@ static bool s_owned(struct td *t, const struct ledger_entry *e, const char *arn,
     t->refused++;
     s_note(t, "refused to delete %s: its drh:run-id tag is '%s', not this run's", arn,
            tag ? tag : "(none)");
-    (void)e;
     return false;
 }
 
@@ -182,7 +180,6 @@ static enum drh_status s_wait_gone(struct td *t, struct aws_client *c,
                              progress_elapsed() + GONE_DEADLINE, 10.0, 0, 1};
     enum drh_status st = wait_until(&w, s_poll_gone, &p, err);
     free(what);
-    (void)t;
     return st;
 }
 
@@ -214,7 +211,7 @@ static enum drh_status s_delete_rds(struct td *t, const struct ledger_entry *e,
         goto done;
     if ((st = rds_get_tag(c, arn, TAG_RUN, &tag, err)) != DRH_OK)
         goto done;
-    if (!s_owned(t, e, arn, tag, job_arn))
+    if (!s_owned(t, arn, tag, job_arn))
         goto done;
     progress_phase(ledger_drill_name(t->l), e->resource, "teardown", "deleting %s %s",
                    ledger_kind_name(e->kind), e->id);
@@ -262,7 +259,7 @@ static enum drh_status s_delete_recovery_point(struct td *t, const struct ledger
     }
     if (st != DRH_OK)
         goto done;
-    if (!s_owned(t, e, rp_arn, json_get_string(tags, TAG_RUN), job_arn))
+    if (!s_owned(t, rp_arn, json_get_string(tags, TAG_RUN), job_arn))
         goto done;
     progress_phase(ledger_drill_name(t->l), e->resource, "teardown", "deleting recovery point %s", rp_arn);
     st = backup_delete_recovery_point(c, e->vault, rp_arn, err);

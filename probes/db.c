@@ -279,3 +279,29 @@ void db_sql_excerpt(const char *sql, char *out, size_t size)
     }
     out[n] = '\0';
 }
+
+void db_connect_hint(struct drh_err *err, enum drill_tls tls)
+{
+    switch (err->code) {
+    case DRH_E_CREDS:
+        drh_err_hint(err, "check the user and the password the drill's login names "
+                          "(password_env or password_file)");
+        break;
+    case DRH_E_TLS:
+        if (tls == DRILL_TLS_VERIFY_FULL)
+            drh_err_hint(err, "verify-full needs the server's CA in login.ca_bundle (for RDS: "
+                              "the region's bundle from truststore.pki.rds.amazonaws.com) and "
+                              "a certificate for the host name used");
+        else
+            drh_err_hint(err, "the server does not offer TLS; use login.tls \"prefer\" to "
+                              "allow an unencrypted session");
+        break;
+    case DRH_E_NOTFOUND:
+        drh_err_hint(err, "login.database names a database the restored copy does not have");
+        break;
+    default:
+        drh_err_hint(err, "check that the instance is available and that its security group "
+                          "lets this host in");
+        break;
+    }
+}

@@ -40,5 +40,8 @@ void db_conn_init(struct db_conn *c, const struct db_ops *ops, const struct db_t
  * "; ", trailing space goes, and every occurrence of password (when not NULL
  * or empty) becomes REDACTED. Caller frees. */
 char *db_clean_message(const char *msg, const char *password);
+/* The hint for a failed connect, by the error's code (both drivers map
+ * their errors to the same codes). */
+void db_connect_hint(struct drh_err *err, enum drill_tls tls);
 
 #endif

@@ -65,32 +65,6 @@ static enum drh_status s_connect_code(unsigned int no)
     }
 }
 
-static void s_connect_hint(struct drh_err *err, enum drill_tls tls)
-{
-    switch (err->code) {
-    case DRH_E_CREDS:
-        drh_err_hint(err, "check the user and the password the drill's login names "
-                          "(password_env or password_file)");
-        break;
-    case DRH_E_TLS:
-        if (tls == DRILL_TLS_VERIFY_FULL)
-            drh_err_hint(err, "verify-full needs the server's CA in login.ca_bundle (for RDS: "
-                              "the region's bundle from truststore.pki.rds.amazonaws.com) and "
-                              "a certificate for the host name used");
-        else
-            drh_err_hint(err, "the server does not offer TLS; use login.tls \"prefer\" to "
-                              "allow an unencrypted session");
-        break;
-    case DRH_E_NOTFOUND:
-        drh_err_hint(err, "login.database names a database the restored copy does not have");
-        break;
-    default:
-        drh_err_hint(err, "check that the instance is available and that its security group "
-                          "lets this host in");
-        break;
-    }
-}
-
 static void s_close(struct db_conn *c)
 {
     struct db_mysql *p = s_my(c);
@@ -246,7 +220,7 @@ enum drh_status db_mysql_connect(const struct db_target *t, struct db_conn **out
         char *msg = db_clean_message(mysql_error(p->m), t->password);
         drh_err_set(err, s_connect_code(mysql_errno(p->m)), "cannot connect to %s as '%s': %s",
                     p->base.label, t->user, msg);
-        s_connect_hint(err, t->tls);
+        db_connect_hint(err, t->tls);
         free(msg);
         goto fail;
     }
@@ -257,7 +231,7 @@ enum drh_status db_mysql_connect(const struct db_target *t, struct db_conn **out
                     "is %s",
                     p->base.label, t->user,
                     t->tls == DRILL_TLS_REQUIRE ? "require" : "verify-full");
-        s_connect_hint(err, t->tls);
+        db_connect_hint(err, t->tls);
         goto fail;
     }
     const char *version = mysql_get_server_info(p->m);

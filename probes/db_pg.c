@@ -75,32 +75,6 @@ static enum drh_status s_connect_code(const char *msg, enum drill_tls tls)
     return DRH_E_NET;
 }
 
-static void s_connect_hint(struct drh_err *err, enum drill_tls tls)
-{
-    switch (err->code) {
-    case DRH_E_CREDS:
-        drh_err_hint(err, "check the user and the password the drill's login names "
-                          "(password_env or password_file)");
-        break;
-    case DRH_E_TLS:
-        if (tls == DRILL_TLS_VERIFY_FULL)
-            drh_err_hint(err, "verify-full needs the server's CA in login.ca_bundle (for RDS: "
-                              "the region's bundle from truststore.pki.rds.amazonaws.com) and "
-                              "a certificate for the host name used");
-        else
-            drh_err_hint(err, "the server does not offer TLS; use login.tls \"prefer\" to "
-                              "allow an unencrypted session");
-        break;
-    case DRH_E_NOTFOUND:
-        drh_err_hint(err, "login.database names a database the restored copy does not have");
-        break;
-    default:
-        drh_err_hint(err, "check that the instance is available and that its security group "
-                          "lets this host in");
-        break;
-    }
-}
-
 static void s_close(struct db_conn *c)
 {
     struct db_pg *p = s_pg(c);
@@ -276,7 +250,7 @@ enum drh_status db_pg_connect(const struct db_target *t, struct db_conn **out, s
         char *msg = db_clean_message(p->pg ? PQerrorMessage(p->pg) : "out of memory", t->password);
         drh_err_set(err, s_connect_code(msg, t->tls), "cannot connect to %s as '%s': %s",
                     p->base.label, t->user, msg);
-        s_connect_hint(err, t->tls);
+        db_connect_hint(err, t->tls);
         free(msg);
         goto fail;
     }
@@ -284,7 +258,7 @@ enum drh_status db_pg_connect(const struct db_target *t, struct db_conn **out, s
     if ((t->tls == DRILL_TLS_REQUIRE || t->tls == DRILL_TLS_VERIFY_FULL) && !p->base.tls) {
         drh_err_set(err, DRH_E_TLS, "cannot connect to %s as '%s': the session is not encrypted",
                     p->base.label, t->user);
-        s_connect_hint(err, t->tls);
+        db_connect_hint(err, t->tls);
         goto fail;
     }
     const char *version = PQparameterStatus(p->pg, "server_version");

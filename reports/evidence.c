@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "crypto.h"
+#include "fs.h"
 #include "mem.h"
 #include "redact.h"
 #include "version.h"
@@ -154,27 +155,10 @@ static struct json *s_document(const struct report *r)
 /* mkdir -p: the evidence directory is typically per drill and new. */
 static enum drh_status s_mkdirs(const char *dir, struct drh_err *err)
 {
-    enum drh_status status = DRH_OK;
-    char *p = xstrdup(dir);
-    for (char *s = p + 1;; s++) {
-        char c = *s;
-        if (c != '/' && c != '\0')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-            if (strcmp(p, dir) == 0)
-                status = drh_err_set(err, DRH_E_IO, "cannot create evidence directory '%s': %s",
-                                     dir, strerror(errno));
-            else
-                status =
-                    drh_err_set(err, DRH_E_IO, "cannot create evidence directory '%s': '%s': %s",
-                                dir, p, strerror(errno));
-            drh_err_hint(err, "choose a directory drh can create and write to");
-            goto fail;
-        }
-        *s = c;
-        if (c == '\0')
-            break;
+    enum drh_status status = fs_mkdirs(dir, 0755, "evidence directory", err);
+    if (status != DRH_OK) {
+        drh_err_hint(err, "choose a directory drh can create and write to");
+        return status;
     }
     struct stat st;
     if (stat(dir, &st) != 0) {
@@ -187,9 +171,6 @@ static enum drh_status s_mkdirs(const char *dir, struct drh_err *err)
                         "cannot create evidence directory '%s': a file of that name exists", dir);
         drh_err_hint(err, "choose a directory drh can create and write to");
     }
-
-fail:
-    free(p);
     return status;
 }
 

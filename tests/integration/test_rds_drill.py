@@ -166,7 +166,13 @@ class SeedPaths(unittest.TestCase):
         self.check_passed(run, ["postgres-backup", "aurora-postgresql-backup",
                                 "aurora-mysql-backup"])
         ev = run.evidence_doc()
-        self.assertIn("drills", json.dumps(ev))
+        res = {r["resource"]: r for r in ev["drills"][0]["resources"]}
+        self.assertEqual(sorted(res), ["aurora-mysql-backup", "aurora-postgresql-backup",
+                                       "postgres-backup"])
+        for name, r in res.items():
+            self.assertEqual(r["verdict"], "PASSED", r)
+            self.assertEqual(r["restored_id"], run.props(name)["restored_id"])
+            self.assertIn(":222222222222:", r["copy_arn"])
         path = drill("it-backup-west", [resource("mysql")], target_region=WEST,
                      staging_vault="dr-staging")
         run = Run(path, "it-backup-2")
