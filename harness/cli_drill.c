@@ -5,15 +5,15 @@
  */
 #include "cli_util.h"
 #include "crypto.h"
-#include "drill.h"
-#include "ledger.h"
+#include "drill/drill.h"
+#include "run/ledger.h"
 #include "log.h"
 #include "mem.h"
 #include "probes/db.h"
 #include "probes/manifest.h"
-#include "progress.h"
-#include "rds_run.h"
-#include "runner.h"
+#include "run/progress.h"
+#include "rds/rds_run.h"
+#include "run/runner.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -16,7 +16,7 @@
  */
 #ifndef DRH_PROBES_DB_H
 #define DRH_PROBES_DB_H
-#include "drill.h"
+#include "drill/drill.h"
 #include "err.h"
 #include <stdbool.h>
 #include <stddef.h>

@@ -6,7 +6,7 @@
  */
 #ifndef DRH_PROBES_PROBE_H
 #define DRH_PROBES_PROBE_H
-#include "drill.h"
+#include "drill/drill.h"
 #include "probes/db.h"
 #include <time.h>
 

@@ -5,7 +5,7 @@
 #include "support/testenv.h"
 #include "support/testreg.h"
 
-#include "drill.h"
+#include "drill/drill.h"
 #include "mem.h"
 
 #include <dirent.h>

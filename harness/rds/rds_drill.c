@@ -6,15 +6,15 @@
  * "rto" compares the phases' sum, where each job phase is the job's own
  * CreationDate..CompletionDate, so drh's polling does not inflate it.
  */
-#include "rds_run.h"
+#include "rds/rds_run.h"
 #include "aws/endpoint.h"
 #include "aws/rds.h"
 #include "mem.h"
 #include "probes/db.h"
 #include "probes/probe.h"
-#include "progress.h"
+#include "run/progress.h"
 #include "crypto.h"
-#include "wait.h"
+#include "run/wait.h"
 
 #include <ctype.h>
 #include <stdarg.h>

@@ -8,9 +8,9 @@
 #include "aws/backup.h"
 #include "aws/rds.h"
 #include "mem.h"
-#include "progress.h"
-#include "rds_run.h"
-#include "wait.h"
+#include "run/progress.h"
+#include "rds/rds_run.h"
+#include "run/wait.h"
 
 #include <stdlib.h>
 #include <string.h>

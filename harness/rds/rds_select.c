@@ -8,8 +8,8 @@
 #include "aws/rds.h"
 #include "crypto.h"
 #include "mem.h"
-#include "progress.h"
-#include "rds_run.h"
+#include "run/progress.h"
+#include "rds/rds_run.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -6,12 +6,12 @@
  */
 #ifndef DRH_RDS_RUN_H
 #define DRH_RDS_RUN_H
-#include "drill.h"
+#include "drill/drill.h"
 #include "json.h"
-#include "ledger.h"
+#include "run/ledger.h"
 #include "reports/report.h"
-#include "runner.h"
-#include "side.h"
+#include "run/runner.h"
+#include "run/side.h"
 
 /* The phases timed for RTO, in order. */
 enum rds_phase { PH_SELECT, PH_COPY, PH_RESTORE, PH_AVAILABLE, PH_PROBE, PH_TEARDOWN, PH_COUNT };

@@ -14,7 +14,7 @@
 #ifndef DRH_DRILL_IMPL_H
 #define DRH_DRILL_IMPL_H
 
-#include "drill.h"
+#include "drill/drill.h"
 #include "json.h"
 
 #include <stdbool.h>

@@ -15,7 +15,7 @@
  */
 #ifndef DRH_LEDGER_H
 #define DRH_LEDGER_H
-#include "drill.h"
+#include "drill/drill.h"
 #include "err.h"
 #include "json.h"
 #include <stdbool.h>

@@ -5,7 +5,7 @@
  * every value drill_parse.c found good, so a conflict is never reported on
  * top of a typo.
  */
-#include "drill_impl.h"
+#include "drill/drill_impl.h"
 
 #include "aws/endpoint.h"
 #include "mem.h"

@@ -4,10 +4,10 @@
  * Also the small helpers every user of a drill needs: durations and the
  * names of enum values.
  */
-#include "drill.h"
+#include "drill/drill.h"
 
 #include "buf.h"
-#include "drill_impl.h"
+#include "drill/drill_impl.h"
 #include "json.h"
 #include "mem.h"
 

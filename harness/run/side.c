@@ -2,7 +2,7 @@
  * A drill side as AWS clients (side.h). The chain and the role provider are
  * shared by the side's clients, so one AssumeRole serves every region.
  */
-#include "side.h"
+#include "run/side.h"
 #include "aws/config.h"
 #include "aws/creds.h"
 #include "aws/endpoint.h"

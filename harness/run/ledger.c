@@ -3,7 +3,7 @@
  * every line, replayed into entries when teardown opens it. A mutex guards
  * it because a run's resources are worked on by several threads.
  */
-#include "ledger.h"
+#include "run/ledger.h"
 #include "fs.h"
 #include "mem.h"
 #include "reports/report.h"

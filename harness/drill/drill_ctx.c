@@ -3,7 +3,7 @@
  * drill_impl.h): every message starts with where the offending key or value
  * is, and the first error in the file is the one reported.
  */
-#include "drill_impl.h"
+#include "drill/drill_impl.h"
 
 #include "buf.h"
 #include "mem.h"

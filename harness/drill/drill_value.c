@@ -5,7 +5,7 @@
  * SQL) naming rule it stands for, so a drill that loads never fails later on
  * a name AWS would refuse.
  */
-#include "drill_impl.h"
+#include "drill/drill_impl.h"
 
 #include <ctype.h>
 #include <string.h>

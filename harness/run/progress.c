@@ -2,7 +2,7 @@
  * Progress lines and JSON events (progress.h). One mutex keeps lines from
  * several resource threads whole.
  */
-#include "progress.h"
+#include "run/progress.h"
 #include "buf.h"
 #include "json.h"
 

@@ -9,9 +9,9 @@
 #include "aws/rds.h"
 #include "crypto.h"
 #include "mem.h"
-#include "progress.h"
-#include "rds_run.h"
-#include "wait.h"
+#include "run/progress.h"
+#include "rds/rds_run.h"
+#include "run/wait.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -5,13 +5,13 @@
  * exit code. SIGINT / SIGTERM end the waits and go straight to teardown; a
  * second signal also cuts teardown short (drh teardown --run finishes it).
  */
-#include "runner.h"
+#include "run/runner.h"
 #include "crypto.h"
-#include "ledger.h"
+#include "run/ledger.h"
 #include "log.h"
 #include "mem.h"
-#include "progress.h"
-#include "rds_run.h"
+#include "run/progress.h"
+#include "rds/rds_run.h"
 
 #include <pthread.h>
 #include <signal.h>

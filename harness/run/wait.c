@@ -3,9 +3,9 @@
  * The interval stays short (at most 5 s by default) so that the moment a
  * wait ends is seen within a few seconds: RTO is measured from it.
  */
-#include "wait.h"
-#include "progress.h"
-#include "runner.h"
+#include "run/wait.h"
+#include "run/progress.h"
+#include "run/runner.h"
 
 #include <time.h>
 

@@ -4,7 +4,7 @@
  * tie keys together (engine against type, copy against vaults) and the
  * defaults that depend on other keys are drill_check.c's.
  */
-#include "drill_impl.h"
+#include "drill/drill_impl.h"
 
 #include "aws/endpoint.h"
 #include "buf.h"

@@ -7,7 +7,7 @@
  */
 #ifndef DRH_RUNNER_H
 #define DRH_RUNNER_H
-#include "drill.h"
+#include "drill/drill.h"
 #include "reports/report.h"
 #include <signal.h>
 #include <stdbool.h>

@@ -8,7 +8,7 @@
 #ifndef DRH_SIDE_H
 #define DRH_SIDE_H
 #include "aws/client.h"
-#include "drill.h"
+#include "drill/drill.h"
 #include "err.h"
 
 struct side;
