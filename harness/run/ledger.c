@@ -33,7 +33,9 @@ struct ledger {
 };
 
 static const char *const s_kind_names[LEDGER_KIND_COUNT] = {
-    "rds-instance", "rds-cluster", "rds-snapshot", "rds-cluster-snapshot", "recovery-point",
+    "ec2-instance",   "ec2-image",   "ec2-snapshot",  "efs-mount-target",     "efs-file-system",
+    "efs-restore-dir", "s3-object",  "s3-bucket",     "rds-instance",         "rds-cluster",
+    "rds-snapshot",   "rds-cluster-snapshot",        "recovery-point",
 };
 
 const char *ledger_kind_name(enum ledger_kind k)
@@ -245,6 +247,7 @@ static void s_apply(struct ledger *l, const struct json *line)
     s_set(&e->vault, json_get_string(line, "vault"));
     s_set(&e->job, json_get_string(line, "job"));
     s_set(&e->resource, json_get_string(line, "resource"));
+    s_set(&e->detail, json_get_string(line, "detail"));
     if (strcmp(op, "created") == 0)
         e->created = true;
     else if (strcmp(op, "gone") == 0)
@@ -293,6 +296,14 @@ enum drh_status ledger_created(struct ledger *l, enum ledger_kind kind, const ch
     s_addz(line, "arn", arn);
     s_addz(line, "job", job);
     return s_write(l, "created", kind, id, line, err);
+}
+
+enum drh_status ledger_detail(struct ledger *l, enum ledger_kind kind, const char *id,
+                              const char *detail, struct drh_err *err)
+{
+    struct json *line = json_new_object();
+    json_add_string(line, "detail", detail);
+    return s_write(l, "detail", kind, id, line, err);
 }
 
 enum drh_status ledger_resolved(struct ledger *l, enum ledger_kind kind, const char *old_id,
@@ -394,6 +405,7 @@ void ledger_close(struct ledger *l)
         free(e->vault);
         free(e->job);
         free(e->resource);
+        free(e->detail);
     }
     free(l->v);
     drill_side_clean_up(&l->sides[0]);

@@ -11,6 +11,7 @@
  *   {"op":"run", "run_id", "drill", "started", "source":{side}, "target":{side}}
  *   {"op":"intent"|"created"|"deleted"|"gone", "kind", "side", "region", "id",
  *    "arn"?, "vault"?, "job"?, "at"}
+ *   {"op":"detail", "kind", "id", "detail", "at"}
  * A side holds account, region, profile, role_arn, external_id (no secrets).
  */
 #ifndef DRH_LEDGER_H
@@ -23,6 +24,15 @@
 
 /* What a run can create; teardown deletes in this order, newest first within a kind. */
 enum ledger_kind {
+    LEDGER_EC2_INSTANCE,     /* a launched instance (terminated, then confirmed terminated) */
+    LEDGER_EC2_IMAGE,        /* an AMI copy (deregistered; its snapshots are LEDGER_EC2_SNAPSHOT) */
+    LEDGER_EC2_SNAPSHOT,     /* an EBS snapshot of an AMI copy */
+    LEDGER_EFS_MOUNT_TARGET, /* a mount target of a restored file system */
+    LEDGER_EFS_FILE_SYSTEM,  /* a file system a restore job created */
+    LEDGER_EFS_RESTORE_DIR,  /* id "fs-id/aws-backup-restore_...": a restore into an existing
+                              * file system; detail holds how to mount it */
+    LEDGER_S3_OBJECT,        /* id "bucket/key", detail the version id: a canary object */
+    LEDGER_S3_BUCKET,        /* a restore bucket: every version deleted, then the bucket */
     LEDGER_RDS_INSTANCE,
     LEDGER_RDS_CLUSTER,
     LEDGER_RDS_SNAPSHOT,
@@ -40,6 +50,7 @@ struct ledger_entry {
     char *vault;   /* recovery points: the vault */
     char *job;     /* the copy / restore job that made it; NULL when none */
     char *resource; /* the drill resource it belongs to */
+    char *detail;  /* what a kind needs to delete it (ledger_detail()); NULL when none */
     bool created;  /* a "created" line was seen (else only the intent) */
     bool gone;     /* deleted and confirmed gone */
 };
@@ -73,6 +84,10 @@ enum drh_status ledger_intent(struct ledger *l, enum ledger_kind kind, const cha
                               const char *job, const char *resource, struct drh_err *err);
 enum drh_status ledger_created(struct ledger *l, enum ledger_kind kind, const char *id,
                                const char *arn, const char *job, struct drh_err *err);
+/* Records what teardown needs beyond the id (a version id, how to mount a
+ * file system): free text, no secrets. */
+enum drh_status ledger_detail(struct ledger *l, enum ledger_kind kind, const char *id,
+                              const char *detail, struct drh_err *err);
 /* Renames an entry's id (a copied recovery point: job id -> its ARN). */
 enum drh_status ledger_resolved(struct ledger *l, enum ledger_kind kind, const char *old_id,
                                 const char *new_id, struct drh_err *err);

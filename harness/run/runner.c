@@ -11,7 +11,7 @@
 #include "log.h"
 #include "mem.h"
 #include "run/progress.h"
-#include "rds/rds_run.h"
+#include "run/resource.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -44,7 +44,8 @@ char *runner_new_run_id(void)
 }
 
 struct task {
-    struct rds_run run;
+    const struct res_kind *kind;
+    struct res_run *run;
     enum runner_verdict verdict;
     size_t drill;
 };
@@ -57,9 +58,17 @@ struct pool {
 
 static void s_task(struct task *t)
 {
-    struct rds_run *run = &t->run;
+    struct res_run *run = t->run;
     struct drh_err err;
     drh_err_clear(&err);
+    snprintf(run->classname, sizeof(run->classname), "%s.%s", run->d->name, run->r->name);
+    if (run->d->isolation.create) {
+        res_case(run, "isolation", REPORT_ERROR, 0,
+                 "isolation \"create\" (a stack drh builds) is not available yet (hint: name "
+                 "the isolated subnet group, subnet and security groups in target.isolation)");
+        t->verdict = RUNNER_ERROR;
+        return;
+    }
     enum drh_status st = side_open(&run->d->source, "source", &run->src, &err);
     if (st == DRH_OK)
         st = side_open(&run->d->target, "target", &run->tgt, &err);
@@ -68,12 +77,11 @@ static void s_task(struct task *t)
     if (st == DRH_OK)
         st = side_verify_account(run->tgt, &err);
     if (st != DRH_OK) {
-        snprintf(run->classname, sizeof(run->classname), "%s.%s", run->d->name, run->r->name);
-        rds_case(run, "credentials", REPORT_ERROR, 0, "%s%s%s%s", err.msg,
+        res_case(run, "credentials", REPORT_ERROR, 0, "%s%s%s%s", err.msg,
                  err.hint[0] ? " (hint: " : "", err.hint, err.hint[0] ? ")" : "");
         t->verdict = RUNNER_ERROR;
     } else {
-        t->verdict = rds_drill_run(run);
+        t->verdict = t->kind->drill(run);
     }
     side_free(run->src);
     side_free(run->tgt);
@@ -109,51 +117,8 @@ static void s_plan(struct drill **drills, size_t n)
         printf("  1. sts GetCallerIdentity on both sides (accounts must match the drill)\n");
         for (size_t j = 0; j < d->n_resources; j++) {
             const struct drill_resource *r = &d->resources[j];
-            bool cluster = r->type == DRILL_AURORA;
-            printf("  resource %s (%s %s, %s):\n", r->name, cluster ? "aurora" : "rds",
-                   drill_engine_name(r->engine), r->source);
             int k = 2;
-            if (r->path == DRILL_PATH_BACKUP) {
-                bool dr = r->select == DRILL_SELECT_DR_VAULT;
-                printf("  %d. backup ListRecoveryPointsByBackupVault %s (%s %s): %s COMPLETED\n",
-                       k++, dr ? d->target.vault : d->source.vault,
-                       dr ? d->target.account : d->source.account,
-                       dr ? d->target.region : d->source.region,
-                       r->select == DRILL_SELECT_RANDOM ? "one at random within the window"
-                                                        : "the newest");
-                if (r->copy) {
-                    bool two = strcmp(d->source.account, d->target.account) != 0 &&
-                               strcmp(d->source.region, d->target.region) != 0;
-                    if (two)
-                        printf("  %d. backup StartCopyJob -> %s (%s %s), wait\n", k++,
-                               d->target.staging_vault ? d->target.staging_vault : "(staging vault missing)",
-                               d->target.account, d->source.region);
-                    printf("  %d. backup StartCopyJob -> %s (%s %s), wait; TagResource\n", k++,
-                           d->target.vault, d->target.account, d->target.region);
-                }
-                printf("  %d. backup GetRecoveryPointRestoreMetadata, StartRestoreJob (%s), "
-                       "wait\n",
-                       k++, cluster ? "Aurora" : "RDS");
-            } else {
-                printf("  %d. rds DescribeDB%sSnapshots shared with %s in %s: the newest\n", k++,
-                       cluster ? "Cluster" : "", d->target.account, d->source.region);
-                if (r->copy)
-                    printf("  %d. rds CopyDB%sSnapshot into %s (KMS %s), wait\n", k++,
-                           cluster ? "Cluster" : "", d->target.account,
-                           d->target.kms_key ? d->target.kms_key : "none");
-                printf("  %d. rds RestoreDB%s, wait\n", k++,
-                       cluster ? "ClusterFromSnapshot" : "InstanceFromDBSnapshot");
-            }
-            if (cluster)
-                printf("  %d. rds CreateDBInstance in the restored cluster\n", k++);
-            printf("  %d. rds AddTagsToResource drh:run-id, drh:drill; wait until available\n",
-                   k++);
-            if (!r->login.password_env && !r->login.password_file)
-                printf("  %d. rds ModifyDB%s MasterUserPassword (random, on the copy)\n", k++,
-                       cluster ? "Cluster" : "Instance");
-            for (size_t p = 0; p < r->n_probes; p++)
-                printf("  %d. probe %s (%s)\n", k++, r->probes[p].name,
-                       probe_kind_name(r->probes[p].kind));
+            res_kind_of(r->type)->plan(d, r, &k, stdout);
             printf("  %d. measure RTO and RPO\n", k++);
             printf("  %d. teardown (%s): delete what the ledger holds, confirm gone\n", k++,
                    drill_teardown_name(d->teardown));
@@ -179,14 +144,14 @@ static void s_summary(const struct task *tasks, size_t n, FILE *out)
     fprintf(out, "\n%-24s %-22s %-7s %10s %10s %7s %7s\n", "drill", "resource", "verdict",
             "rto (s)", "rpo (s)", "passed", "failed");
     for (size_t i = 0; i < n; i++) {
-        const struct report_suite *s = tasks[i].run.suite;
+        const struct report_suite *s = tasks[i].run->suite;
         size_t pass = 0, fail = 0;
         for (size_t c = 0; c < s->n_cases; c++) {
             pass += s->cases[c]->status == REPORT_PASS;
             fail += s->cases[c]->status == REPORT_FAIL || s->cases[c]->status == REPORT_ERROR;
         }
-        fprintf(out, "%-24s %-22s %-7s %10s %10s %7zu %7zu\n", tasks[i].run.d->name,
-                tasks[i].run.r->name, s_verdict_name(tasks[i].verdict), s_prop(s, "rto_seconds"),
+        fprintf(out, "%-24s %-22s %-7s %10s %10s %7zu %7zu\n", tasks[i].run->d->name,
+                tasks[i].run->r->name, s_verdict_name(tasks[i].verdict), s_prop(s, "rto_seconds"),
                 s_prop(s, "rpo_seconds"), pass, fail);
     }
 }
@@ -219,7 +184,7 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
     int rc = 0;
     struct drh_err err;
     drh_err_clear(&err);
-    double t0_wall = rds_wall_now(), t0_mono = progress_elapsed();
+    double t0_wall = res_wall_now(), t0_mono = progress_elapsed();
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         const struct drill *d = drills[i];
@@ -241,7 +206,9 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
     }
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < drills[i]->n_resources; j++, k++) {
-            struct rds_run *run = &tasks[k].run;
+            tasks[k].kind = res_kind_of(drills[i]->resources[j].type);
+            tasks[k].run = tasks[k].kind->new_run();
+            struct res_run *run = tasks[k].run;
             tasks[k].drill = i;
             run->d = drills[i];
             run->r = &drills[i]->resources[j];
@@ -290,9 +257,9 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
         for (size_t t = 0; t < n_tasks; t++) {
             if (tasks[t].drill != i)
                 continue;
-            json_add_string(tasks[t].run.ev, "verdict", s_verdict_name(tasks[t].verdict));
-            json_push(res, tasks[t].run.ev);
-            tasks[t].run.ev = NULL;
+            json_add_string(tasks[t].run->ev, "verdict", s_verdict_name(tasks[t].verdict));
+            json_push(res, tasks[t].run->ev);
+            tasks[t].run->ev = NULL;
             failed |= tasks[t].verdict == RUNNER_FAILED;
             errored |= tasks[t].verdict == RUNNER_ERROR;
         }
@@ -337,8 +304,10 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
     free(ev_path);
 done:
     for (size_t t = 0; t < n_tasks; t++) {
-        json_free(tasks[t].run.ev);
-        rds_run_clean_up(&tasks[t].run);
+        if (!tasks[t].run)
+            continue;
+        json_free(tasks[t].run->ev);
+        tasks[t].kind->free_run(tasks[t].run);
     }
     free(tasks);
     for (size_t i = 0; i < n; i++) {

@@ -1,31 +1,26 @@
 /*
- * Teardown from the ledger: instances, then clusters, then snapshot copies,
- * then recovery point copies, each deleted only when the ledger names it and
- * it carries this run's drh:run-id tag (or, untagged, when the ledger's own
- * job made it: a crash can come between a job's end and its tagging), and
- * each confirmed gone before the next kind. The same code serves a run's own
- * teardown and `drh teardown --run ID` after a crash.
+ * Teardown from the ledger: instances first, recovery point copies last
+ * (the order of enum ledger_kind), each deleted only when the ledger names
+ * it and it carries this run's drh:run-id tag (or, untagged, when the
+ * ledger's own job made it: a crash can come between a job's end and its
+ * tagging), and each confirmed gone before the next kind. The same code
+ * serves a run's own teardown and `drh teardown --run ID` after a crash.
+ * Each kind deletes its own ledger kinds (teardown.h); recovery points,
+ * which every kind may copy, are deleted here.
  */
 #include "aws/backup.h"
-#include "aws/rds.h"
 #include "mem.h"
 #include "run/progress.h"
-#include "rds/rds_run.h"
+#include "run/resource.h"
+#include "run/teardown.h"
 #include "run/wait.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define TAG_RUN "drh:run-id"
 #define GONE_DEADLINE 1800.0
 
-struct td {
-    struct ledger *l;
-    struct side *src, *tgt;
-    struct buf notes;
-    int deleted, refused, failed;
-};
 
 static struct aws_client *s_client(struct td *t, const struct ledger_entry *e,
                                    struct drh_err *err)
@@ -63,7 +58,7 @@ static struct aws_client *s_job_client(struct td *t, const char *side, const cha
 
 /* The ARN a job of this run made (restore: CreatedResourceArn; copy:
  * DestinationRecoveryPointArn), waiting for the job to end. NULL if none. */
-static char *s_job_result(struct td *t, const struct ledger_entry *e, struct drh_err *err)
+char *td_job_result(struct td *t, const struct ledger_entry *e, struct drh_err *err)
 {
     if (!e->job)
         return NULL;
@@ -99,8 +94,7 @@ static char *s_job_result(struct td *t, const struct ledger_entry *e, struct drh
     return out;
 }
 
-static void s_note(struct td *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void s_note(struct td *t, const char *fmt, ...)
+void td_note(struct td *t, const char *fmt, ...)
 {
     if (t->notes.len)
         buf_puts(&t->notes, "; ");
@@ -112,7 +106,7 @@ static void s_note(struct td *t, const char *fmt, ...)
 
 /* Whether the thing may be deleted: its tag names this run, or (untagged)
  * this run's own job made it, in which case it is tagged now. */
-static bool s_owned(struct td *t, const char *arn, const char *tag, const char *job_arn)
+bool td_owned(struct td *t, const char *arn, const char *tag, const char *job_arn)
 {
     const char *run_id = ledger_run_id(t->l);
     if (tag && strcmp(tag, run_id) == 0)
@@ -120,48 +114,21 @@ static bool s_owned(struct td *t, const char *arn, const char *tag, const char *
     if (!tag && job_arn && strcmp(job_arn, arn) == 0)
         return true;
     t->refused++;
-    s_note(t, "refused to delete %s: its drh:run-id tag is '%s', not this run's", arn,
+    td_note(t, "refused to delete %s: its drh:run-id tag is '%s', not this run's", arn,
            tag ? tag : "(none)");
     return false;
 }
 
 struct gone_poll {
-    struct aws_client *c;
-    const struct ledger_entry *e;
-    const char *rp_arn;
+    td_look_fn look;
+    void *ctx;
 };
 
 static enum drh_status s_poll_gone(void *ctx, bool *done, struct buf *status,
                                    struct drh_err *err)
 {
     struct gone_poll *p = ctx;
-    enum drh_status st;
-    switch (p->e->kind) {
-    case LEDGER_RDS_INSTANCE:
-    case LEDGER_RDS_CLUSTER: {
-        struct rds_db db = {0};
-        st = rds_describe_db(p->c, p->e->kind == LEDGER_RDS_CLUSTER, p->e->id, &db, err);
-        buf_puts(status, db.status ? db.status : "?");
-        rds_db_clean_up(&db);
-        break;
-    }
-    case LEDGER_RDS_SNAPSHOT:
-    case LEDGER_RDS_CLUSTER_SNAPSHOT: {
-        struct rds_snapshot s = {0};
-        st = rds_describe_snapshot(p->c, p->e->kind == LEDGER_RDS_CLUSTER_SNAPSHOT, p->e->id,
-                                   &s, err);
-        buf_puts(status, s.status ? s.status : "?");
-        rds_snapshot_clean_up(&s);
-        break;
-    }
-    default: {
-        struct backup_recovery_point rp = {0};
-        st = backup_describe_recovery_point(p->c, p->e->vault, p->rp_arn, &rp, err);
-        buf_puts(status, rp.status ? rp.status : "?");
-        backup_recovery_point_clean_up(&rp);
-        break;
-    }
-    }
+    enum drh_status st = p->look(p->ctx, status, err);
     if (st == DRH_E_NOTFOUND) {
         drh_err_clear(err);
         *done = true;
@@ -170,11 +137,10 @@ static enum drh_status s_poll_gone(void *ctx, bool *done, struct buf *status,
     return st;
 }
 
-static enum drh_status s_wait_gone(struct td *t, struct aws_client *c,
-                                   const struct ledger_entry *e, const char *rp_arn,
-                                   struct drh_err *err)
+enum drh_status td_wait_gone(struct td *t, const struct ledger_entry *e, td_look_fn look,
+                             void *ctx, struct drh_err *err)
 {
-    struct gone_poll p = {c, e, rp_arn};
+    struct gone_poll p = {look, ctx};
     char *what = xasprintf("%s %s", ledger_kind_name(e->kind), e->id);
     struct wait_options w = {ledger_drill_name(t->l), e->resource, "teardown", what,
                              progress_elapsed() + GONE_DEADLINE, 10.0, 0, 1};
@@ -183,61 +149,37 @@ static enum drh_status s_wait_gone(struct td *t, struct aws_client *c,
     return st;
 }
 
-static enum drh_status s_delete_rds(struct td *t, const struct ledger_entry *e,
-                                    struct aws_client *c, struct drh_err *err)
+enum drh_status td_gone(struct td *t, const struct ledger_entry *e, struct drh_err *err)
 {
-    bool cluster = e->kind == LEDGER_RDS_CLUSTER || e->kind == LEDGER_RDS_CLUSTER_SNAPSHOT;
-    bool snapshot = e->kind == LEDGER_RDS_SNAPSHOT || e->kind == LEDGER_RDS_CLUSTER_SNAPSHOT;
-    char *arn = NULL, *tag = NULL, *job_arn = NULL;
-    enum drh_status st;
-    if (snapshot) {
-        struct rds_snapshot s = {0};
-        st = rds_describe_snapshot(c, cluster, e->id, &s, err);
-        arn = s.arn ? xstrdup(s.arn) : NULL;
-        rds_snapshot_clean_up(&s);
-    } else {
-        job_arn = s_job_result(t, e, err);
-        struct rds_db db = {0};
-        st = rds_describe_db(c, cluster, e->id, &db, err);
-        arn = db.arn ? xstrdup(db.arn) : NULL;
-        rds_db_clean_up(&db);
-    }
-    if (st == DRH_E_NOTFOUND) {
-        drh_err_clear(err);
-        st = ledger_gone(t->l, e->kind, e->id, err);
-        goto done;
-    }
-    if (st != DRH_OK || !arn)
-        goto done;
-    if ((st = rds_get_tag(c, arn, TAG_RUN, &tag, err)) != DRH_OK)
-        goto done;
-    if (!s_owned(t, arn, tag, job_arn))
-        goto done;
+    t->deleted++;
+    return ledger_gone(t->l, e->kind, e->id, err);
+}
+
+void td_progress(struct td *t, const struct ledger_entry *e, const char *what)
+{
     progress_phase(ledger_drill_name(t->l), e->resource, "teardown", "deleting %s %s",
-                   ledger_kind_name(e->kind), e->id);
-    st = snapshot ? rds_delete_snapshot(c, cluster, e->id, err)
-                  : rds_delete_db(c, cluster, e->id, err);
-    if (st == DRH_E_NOTFOUND) {
-        drh_err_clear(err);
-        st = DRH_OK;
-    }
-    if (st == DRH_OK)
-        st = s_wait_gone(t, c, e, NULL, err);
-    if (st == DRH_OK) {
-        t->deleted++;
-        st = ledger_gone(t->l, e->kind, e->id, err);
-    }
-done:
-    free(arn);
-    free(tag);
-    free(job_arn);
+                   ledger_kind_name(e->kind), what ? what : e->id);
+}
+
+struct rp_look {
+    struct aws_client *c;
+    const char *vault, *arn;
+};
+
+static enum drh_status s_look_recovery_point(void *ctx, struct buf *status, struct drh_err *err)
+{
+    struct rp_look *p = ctx;
+    struct backup_recovery_point rp = {0};
+    enum drh_status st = backup_describe_recovery_point(p->c, p->vault, p->arn, &rp, err);
+    buf_puts(status, rp.status ? rp.status : "?");
+    backup_recovery_point_clean_up(&rp);
     return st;
 }
 
 static enum drh_status s_delete_recovery_point(struct td *t, const struct ledger_entry *e,
                                                struct aws_client *c, struct drh_err *err)
 {
-    char *job_arn = s_job_result(t, e, err);
+    char *job_arn = td_job_result(t, e, err);
     const char *rp_arn = strncmp(e->id, "copy:", 5) == 0 ? job_arn : e->id;
     enum drh_status st = DRH_OK;
     struct json *tags = NULL;
@@ -246,7 +188,7 @@ static enum drh_status s_delete_recovery_point(struct td *t, const struct ledger
             st = ledger_gone(t->l, e->kind, e->id, err);
         else {
             t->failed++;
-            s_note(t, "%s: a copy may have started before drh stopped; check vault %s",
+            td_note(t, "%s: a copy may have started before drh stopped; check vault %s",
                    e->id, e->vault);
         }
         goto done;
@@ -259,20 +201,19 @@ static enum drh_status s_delete_recovery_point(struct td *t, const struct ledger
     }
     if (st != DRH_OK)
         goto done;
-    if (!s_owned(t, rp_arn, json_get_string(tags, TAG_RUN), job_arn))
+    if (!td_owned(t, rp_arn, json_get_string(tags, TD_TAG_RUN), job_arn))
         goto done;
-    progress_phase(ledger_drill_name(t->l), e->resource, "teardown", "deleting recovery point %s", rp_arn);
+    td_progress(t, e, rp_arn);
     st = backup_delete_recovery_point(c, e->vault, rp_arn, err);
     if (st == DRH_E_NOTFOUND) {
         drh_err_clear(err);
         st = DRH_OK;
     }
+    struct rp_look look = {c, e->vault, rp_arn};
     if (st == DRH_OK)
-        st = s_wait_gone(t, c, e, rp_arn, err);
-    if (st == DRH_OK) {
-        t->deleted++;
-        st = ledger_gone(t->l, e->kind, e->id, err);
-    }
+        st = td_wait_gone(t, e, s_look_recovery_point, &look, err);
+    if (st == DRH_OK)
+        st = td_gone(t, e, err);
 done:
     json_free(tags);
     free(job_arn);
@@ -284,27 +225,36 @@ enum step_end teardown_run(struct ledger *l, const char *resource, struct side *
 {
     struct td t = {l, src, tgt, {0}, 0, 0, 0};
     buf_init(&t.notes);
-    static const enum ledger_kind order[] = {LEDGER_RDS_INSTANCE, LEDGER_RDS_CLUSTER,
-                                             LEDGER_RDS_SNAPSHOT, LEDGER_RDS_CLUSTER_SNAPSHOT,
-                                             LEDGER_RECOVERY_POINT};
+    static const td_delete_fn deleters[LEDGER_KIND_COUNT] = {
+        [LEDGER_EC2_INSTANCE] = ec2_teardown_entry,
+        [LEDGER_EC2_IMAGE] = ec2_teardown_entry,
+        [LEDGER_EC2_SNAPSHOT] = ec2_teardown_entry,
+        [LEDGER_EFS_MOUNT_TARGET] = efs_teardown_entry,
+        [LEDGER_EFS_FILE_SYSTEM] = efs_teardown_entry,
+        [LEDGER_EFS_RESTORE_DIR] = efs_teardown_entry,
+        [LEDGER_S3_OBJECT] = s3_teardown_entry,
+        [LEDGER_S3_BUCKET] = s3_teardown_entry,
+        [LEDGER_RDS_INSTANCE] = rds_teardown_entry,
+        [LEDGER_RDS_CLUSTER] = rds_teardown_entry,
+        [LEDGER_RDS_SNAPSHOT] = rds_teardown_entry,
+        [LEDGER_RDS_CLUSTER_SNAPSHOT] = rds_teardown_entry,
+        [LEDGER_RECOVERY_POINT] = s_delete_recovery_point,
+    };
     struct drh_err first;
     drh_err_clear(&first);
-    for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+    for (int k = 0; k < LEDGER_KIND_COUNT; k++) {
         for (size_t i = ledger_count(l); i-- > 0;) {
             const struct ledger_entry *e = ledger_at(l, i);
-            if (e->kind != order[k] || e->gone || (resource && e->resource &&
+            if (e->kind != (enum ledger_kind)k || e->gone || (resource && e->resource &&
                                                    strcmp(e->resource, resource) != 0))
                 continue;
             struct drh_err e_err;
             drh_err_clear(&e_err);
             struct aws_client *c = s_client(&t, e, &e_err);
-            enum drh_status st = !c ? e_err.code
-                                 : e->kind == LEDGER_RECOVERY_POINT
-                                     ? s_delete_recovery_point(&t, e, c, &e_err)
-                                     : s_delete_rds(&t, e, c, &e_err);
+            enum drh_status st = !c ? e_err.code : deleters[k](&t, e, c, &e_err);
             if (st != DRH_OK) {
                 t.failed++;
-                s_note(&t, "%s: %s", e->id, e_err.msg);
+                td_note(&t, "%s: %s", e->id, e_err.msg);
                 if (first.code == DRH_OK)
                     first = e_err;
             }

@@ -1,0 +1,260 @@
+/*
+ * What every kind's pipeline shares (resource.h): cases and steps, the
+ * identifiers and tags of what a run creates, RTO and RPO, and teardown by
+ * the drill's policy. RTO is measured from T0 (the run declares the
+ * disaster) to the moment the last probe passed; "rto" compares the
+ * phases' sum, where each job phase is the job's own CreationDate ..
+ * CompletionDate, so drh's polling does not inflate it.
+ */
+#include "run/resource.h"
+#include "mem.h"
+#include "run/progress.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const s_phase_names[PH_COUNT] = {"select",    "copy",  "restore",
+                                                    "available", "probe", "teardown"};
+
+double res_wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void res_case(struct res_run *run, const char *name, enum report_status status, double seconds,
+              const char *fmt, ...)
+{
+    char msg[1024] = "";
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+    }
+    report_add_case(run->suite, run->classname, name, status, seconds, msg[0] ? msg : NULL);
+    static const char *const names[] = {"passed", "failed", "error", "skipped"};
+    progress_result(run->d->name, run->r->name, name, names[status], msg);
+}
+
+char *res_identifier(const struct res_run *run, const char *part)
+{
+    char name[32];
+    size_t n = 0;
+    for (const char *p = run->r->name; *p && n < sizeof(name) - 1; p++) {
+        char c = (char)tolower((unsigned char)*p);
+        if (c == '-' && (n == 0 || name[n - 1] == '-'))
+            continue;
+        name[n++] = c;
+    }
+    while (n > 0 && name[n - 1] == '-')
+        n--;
+    name[n] = '\0';
+    return part ? xasprintf("drh-%s-%s-%s", name, run->suffix, part)
+                : xasprintf("drh-%s-%s", name, run->suffix);
+}
+
+void res_tags(const struct res_run *run, struct aws_tag tags[2])
+{
+    tags[0].key = "drh:run-id";
+    tags[0].value = run->run_id;
+    tags[1].key = "drh:drill";
+    tags[1].value = run->d->name;
+}
+
+void res_iso_time(double t, char out[64])
+{
+    time_t sec = (time_t)t;
+    struct tm tm;
+    gmtime_r(&sec, &tm);
+    snprintf(out, 64, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)((t - (double)sec) * 1000));
+}
+
+void res_ev_time(struct res_run *run, const char *key, double t)
+{
+    char iso[64];
+    res_iso_time(t, iso);
+    json_add_string(run->ev, key, iso);
+}
+
+/* Runs a step: times it, adds its case, and says whether to go on. */
+enum step_end res_step(struct res_run *run, const char *name,
+                            enum step_end (*fn)(struct res_run *, struct drh_err *),
+                            enum step_end *worst)
+{
+    struct drh_err err;
+    drh_err_clear(&err);
+    double t = progress_elapsed();
+    progress_phase(run->d->name, run->r->name, name, "started");
+    enum step_end e = fn(run, &err);
+    double secs = progress_elapsed() - t;
+    if (e == STEP_OK) {
+        res_case(run, name, REPORT_PASS, secs, NULL);
+    } else {
+        res_case(run, name, e == STEP_FAILED ? REPORT_FAIL : REPORT_ERROR, secs, "%s%s%s%s",
+                 err.msg, err.hint[0] ? " (hint: " : "", err.hint, err.hint[0] ? ")" : "");
+        if (e > *worst)
+            *worst = e;
+    }
+    return e;
+}
+
+static void s_fmt(long secs, char *out, size_t n)
+{
+    drill_format_duration(secs < 1 ? 1 : secs, out, n);
+}
+
+void res_measure(struct res_run *run, enum step_end *worst)
+{
+    char a[32], b[32];
+    struct report_suite *s = run->suite;
+    /* RTO: the phases up to the last probe, jobs timed by their own clocks. */
+    if (run->probes_passed_mono > 0) {
+        double wall = run->probes_passed_mono - run->t0_mono;
+        double rto = 0;
+        for (int p = PH_SELECT; p <= PH_PROBE; p++)
+            rto += run->phase_s[p];
+        if (rto > wall)
+            rto = wall;
+        report_add_propertyf(s, "rto_seconds", "%.1f", rto);
+        report_add_propertyf(s, "rto_wall_seconds", "%.1f", wall);
+        json_add_number(run->ev, "rto_seconds", rto);
+        json_add_number(run->ev, "rto_wall_seconds", wall);
+        s_fmt((long)rto, a, sizeof(a));
+        drill_format_duration(run->d->rto, b, sizeof(b));
+        bool ok = rto <= (double)run->d->rto;
+        res_case(run, "rto", ok ? REPORT_PASS : REPORT_FAIL, 0,
+                 "achieved %s (%.1fs; %.1fs wall clock) %s objective %s", a, rto, wall,
+                 ok ? "within" : "exceeds", b);
+        if (!ok && *worst < STEP_FAILED)
+            *worst = STEP_FAILED;
+    } else {
+        drill_format_duration(run->d->rto, b, sizeof(b));
+        res_case(run, "rto", REPORT_FAIL, 0,
+                 "not achieved: the restored copy never answered with all probes passing "
+                 "(objective %s)",
+                 b);
+        if (*worst < STEP_FAILED)
+            *worst = STEP_FAILED;
+    }
+    for (int p = PH_SELECT; p < PH_TEARDOWN; p++) {
+        char key[40];
+        snprintf(key, sizeof(key), "phase_%s_seconds", s_phase_names[p]);
+        report_add_propertyf(s, key, "%.1f", run->phase_s[p]);
+        json_add_number(run->ev, key, run->phase_s[p]);
+    }
+    /* RPO, backup level: T0 minus the backup's creation time. */
+    drill_format_duration(run->d->rpo, b, sizeof(b));
+    if (run->rp_created > 0) {
+        double rpo = run->t0_wall - run->rp_created;
+        report_add_propertyf(s, "rpo_seconds", "%.1f", rpo);
+        json_add_number(run->ev, "rpo_seconds", rpo);
+        res_ev_time(run, "recovery_point_created", run->rp_created);
+        s_fmt((long)rpo, a, sizeof(a));
+        bool ok = rpo <= (double)run->d->rpo;
+        res_case(run, "rpo", ok ? REPORT_PASS : REPORT_FAIL, 0,
+                 "backup is %s old (%.0fs) at T0: %s objective %s", a, rpo,
+                 ok ? "within" : "exceeds", b);
+        if (!ok && *worst < STEP_FAILED)
+            *worst = STEP_FAILED;
+    } else {
+        res_case(run, "rpo", REPORT_FAIL, 0, "not measured: no backup was selected");
+    }
+    if (run->canary_time >= 0) {
+        double rpo = run->t0_wall - run->canary_time;
+        if (rpo < 0)
+            rpo = 0;
+        report_add_propertyf(s, "rpo_data_seconds", "%.1f", rpo);
+        json_add_number(run->ev, "rpo_data_seconds", rpo);
+        res_ev_time(run, "canary_newest", run->canary_time);
+        s_fmt((long)rpo, a, sizeof(a));
+        bool ok = rpo <= (double)run->d->rpo;
+        res_case(run, "rpo data", ok ? REPORT_PASS : REPORT_FAIL, 0,
+                 "newest canary is %s old (%.0fs) at T0: %s objective %s", a, rpo,
+                 ok ? "within" : "exceeds", b);
+        if (!ok && *worst < STEP_FAILED)
+            *worst = STEP_FAILED;
+    }
+}
+
+void res_teardown(struct res_run *run, enum step_end *worst)
+{
+    enum drill_teardown pol = run->d->teardown;
+    if (pol == DRILL_TEARDOWN_NEVER || (pol == DRILL_TEARDOWN_ON_SUCCESS && *worst != STEP_OK)) {
+        res_case(run, "teardown", REPORT_SKIPPED, 0,
+                 "kept by teardown policy '%s': remove with drh teardown --run %s",
+                 drill_teardown_name(pol), run->run_id);
+        return;
+    }
+    double t = progress_elapsed();
+    progress_phase(run->d->name, run->r->name, "teardown", "started");
+    char *msg = NULL;
+    struct drh_err err;
+    drh_err_clear(&err);
+    enum step_end e = teardown_run(run->ledger, run->r->name, run->src, run->tgt, &msg, &err);
+    run->phase_s[PH_TEARDOWN] = progress_elapsed() - t;
+    report_add_propertyf(run->suite, "phase_teardown_seconds", "%.1f", run->phase_s[PH_TEARDOWN]);
+    json_add_number(run->ev, "phase_teardown_seconds", run->phase_s[PH_TEARDOWN]);
+    if (e == STEP_OK) {
+        res_case(run, "teardown", REPORT_PASS, run->phase_s[PH_TEARDOWN], "%s", msg);
+    } else {
+        res_case(run, "teardown", e == STEP_FAILED ? REPORT_FAIL : REPORT_ERROR,
+                 run->phase_s[PH_TEARDOWN], "%s (hint: %s)", err.msg, err.hint);
+        if (e > *worst)
+            *worst = e;
+    }
+    json_add_string(run->ev, "teardown", msg);
+    free(msg);
+}
+
+void res_skip_rest(struct res_run *run, const char *const *names, size_t n,
+                        const char *why)
+{
+    for (size_t i = 0; i < n; i++)
+        res_case(run, names[i], REPORT_SKIPPED, 0, "not run: %s", why);
+    for (size_t i = 0; i < run->r->n_probes; i++) {
+        char name[160];
+        snprintf(name, sizeof(name), "probe %s", run->r->probes[i].name);
+        res_case(run, name, REPORT_SKIPPED, 0, "not run: %s", why);
+    }
+}
+
+void res_worse(enum step_end *worst, enum step_end e)
+{
+    if (e > *worst)
+        *worst = e;
+}
+
+void res_begin(struct res_run *run, const char *source_arn)
+{
+    run->canary_time = -1;
+    free(run->source_arn);
+    run->source_arn = xstrdup(source_arn);
+    snprintf(run->classname, sizeof(run->classname), "%s.%s", run->d->name, run->r->name);
+    res_ev_time(run, "t0", run->t0_wall);
+    json_add_string(run->ev, "resource", run->r->name);
+    json_add_string(run->ev, "type", drill_resource_type_name(run->r->type));
+    json_add_string(run->ev, "source_arn", run->source_arn);
+    report_add_property(run->suite, "source_arn", run->source_arn);
+}
+
+enum runner_verdict res_verdict(enum step_end worst)
+{
+    return worst == STEP_OK ? RUNNER_PASSED : worst == STEP_FAILED ? RUNNER_FAILED : RUNNER_ERROR;
+}
+
+void res_clean_up(struct res_run *run)
+{
+    free(run->source_arn);
+    free(run->rp_arn);
+    free(run->rp_vault);
+    free(run->rp_region);
+    free(run->origin_arn);
+    run->source_arn = run->rp_arn = run->rp_vault = run->rp_region = run->origin_arn = NULL;
+}
