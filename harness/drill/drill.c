@@ -134,6 +134,12 @@ static void s_probe_free(struct drill_probe *p)
     free(p->manifest);
     free(p->canary_table);
     free(p->canary_column);
+    free(p->canary_file);
+    for (size_t i = 0; i < p->n_paths; i++)
+        free(p->paths[i]);
+    free(p->paths);
+    free(p->http_path);
+    free(p->body_regex);
 }
 
 static void s_resource_free(struct drill_resource *r)
@@ -146,6 +152,18 @@ static void s_resource_free(struct drill_resource *r)
     free(r->login.password_env);
     free(r->login.password_file);
     free(r->login.ca_bundle);
+    free(r->efs.file_system);
+    free(r->efs.mount_point);
+    free(r->efs.mount_cmd);
+    free(r->efs.unmount_cmd);
+    free(r->s3.replica_bucket);
+    free(r->s3.replication_role);
+    free(r->s3.prefix);
+    free(r->s3.restore_prefix);
+    free(r->ec2.tag_key);
+    free(r->ec2.tag_value);
+    free(r->ec2.instance_type);
+    free(r->ec2.tunnel);
     for (size_t i = 0; i < r->n_probes; i++)
         s_probe_free(&r->probes[i]);
     free(r->probes);
@@ -163,6 +181,7 @@ void drill_free(struct drill *d)
     drill_side_clean_up(&d->source);
     drill_side_clean_up(&d->target);
     free(d->isolation.db_subnet_group);
+    free(d->isolation.subnet);
     for (size_t i = 0; i < d->isolation.n_security_groups; i++)
         free(d->isolation.security_groups[i]);
     free(d->isolation.security_groups);
@@ -282,6 +301,16 @@ const char *probe_kind_name(enum probe_kind k)
         return "canary";
     case PROBE_INTEGRITY:
         return "integrity";
+    case PROBE_MANIFEST:
+        return "manifest";
+    case PROBE_FILES:
+        return "files";
+    case PROBE_HTTP:
+        return "http";
+    case PROBE_TCP:
+        return "tcp";
+    case PROBE_STATUS:
+        return "status";
     }
     return "unknown";
 }
@@ -318,12 +347,13 @@ const char *drill_teardown_name(enum drill_teardown t)
 
 const char *drill_resource_type_name(enum drill_resource_type t)
 {
-    return t == DRILL_AURORA ? "aurora" : "rds";
+    static const char *const names[] = {"rds", "aurora", "efs", "s3", "ec2"};
+    return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "unknown";
 }
 
 const char *drill_path_name(enum drill_path p)
 {
-    return p == DRILL_PATH_SNAPSHOT ? "snapshot" : "backup";
+    return p == DRILL_PATH_SNAPSHOT ? "snapshot" : p == DRILL_PATH_TAG ? "tag" : "backup";
 }
 
 const char *drill_select_name(enum drill_select s)

@@ -40,21 +40,24 @@ struct drill_side {
                             * the target's region; NULL: none */
 };
 
-/* Where restored databases run. create: drh builds (and removes) a VPC,
+/* Where restored things run. create: drh builds (and removes) a VPC,
  * subnets, a DB subnet group and a security group (issue 6); until then
  * drill_load() accepts it and the runner refuses it with a clear error. */
 struct drill_isolation {
     bool create;
-    char *db_subnet_group;  /* NULL when create */
+    char *db_subnet_group;  /* RDS / Aurora; NULL when create or no database resource */
+    char *subnet;           /* "subnet-...": EC2 instances and EFS mount targets;
+                             * NULL when create or no such resource */
     char **security_groups; /* n_security_groups entries */
     size_t n_security_groups;
 };
 
-enum drill_resource_type { DRILL_RDS, DRILL_AURORA };
+enum drill_resource_type { DRILL_RDS, DRILL_AURORA, DRILL_EFS, DRILL_S3, DRILL_EC2 };
 enum drill_engine { DRILL_POSTGRES, DRILL_MYSQL, DRILL_AURORA_POSTGRESQL, DRILL_AURORA_MYSQL };
-/* Which backup a drill restores: by AWS Backup recovery point, or by a
- * manual snapshot shared with the target account. */
-enum drill_path { DRILL_PATH_BACKUP, DRILL_PATH_SNAPSHOT };
+/* Which backup a drill restores: by AWS Backup recovery point, by a manual
+ * snapshot shared with the target account (rds, aurora), or by the newest
+ * AMI carrying a tag (ec2). */
+enum drill_path { DRILL_PATH_BACKUP, DRILL_PATH_SNAPSHOT, DRILL_PATH_TAG };
 enum drill_select {
     DRILL_SELECT_LATEST,  /* newest COMPLETED recovery point / shared snapshot */
     DRILL_SELECT_RANDOM,  /* uniformly among those within within_days */
@@ -62,12 +65,17 @@ enum drill_select {
 };
 
 enum probe_kind {
-    PROBE_SQL,      /* query + expect */
-    PROBE_TABLES,   /* tables exist with >= min_rows rows */
-    PROBE_SCHEMA,   /* fingerprint of tables, columns, indexes equals a saved one */
-    PROBE_CHECKSUM, /* per-table content hash equals the manifest's */
-    PROBE_CANARY,   /* newest canary row gives the data-level RPO */
-    PROBE_INTEGRITY /* amcheck (PostgreSQL) / CHECK TABLE (MySQL) */
+    PROBE_SQL,       /* query + expect */
+    PROBE_TABLES,    /* tables exist with >= min_rows rows */
+    PROBE_SCHEMA,    /* fingerprint of tables, columns, indexes equals a saved one */
+    PROBE_CHECKSUM,  /* per-table content hash equals the manifest's */
+    PROBE_CANARY,    /* newest canary row gives the data-level RPO */
+    PROBE_INTEGRITY, /* amcheck (PostgreSQL) / CHECK TABLE (MySQL) */
+    PROBE_MANIFEST,  /* efs: every file of a saved manifest, with its size and SHA-256 */
+    PROBE_FILES,     /* efs: paths exist, file count, newest modification time */
+    PROBE_HTTP,      /* ec2: a health URL answers with a status and a body */
+    PROBE_TCP,       /* ec2: a port accepts connections */
+    PROBE_STATUS     /* ec2: both status checks (system, instance) ok */
 };
 enum probe_op { PROBE_EQUALS, PROBE_GE, PROBE_LE, PROBE_REGEX, PROBE_NON_EMPTY };
 
@@ -92,9 +100,22 @@ struct drill_probe {
     /* schema, checksum: the file drh manifest wrote (relative to the drill
      * file's directory when not absolute) */
     char *manifest;
-    /* canary */
+    /* canary (databases) */
     char *canary_table;  /* default "drh_canary" */
     char *canary_column; /* default "written_at" */
+    /* canary (efs): a file whose first line is its write time (ISO 8601 UTC
+     * or epoch seconds), else its modification time */
+    char *canary_file; /* relative to the restored tree; default ".drh-canary" */
+    /* files (efs); manifest uses manifest above */
+    char **paths; /* relative to the restored tree; each must exist */
+    size_t n_paths;
+    long long min_files; /* at least this many regular files; default 1 */
+    long max_age;        /* the newest file is at most this old at T0 (seconds); 0: unchecked */
+    /* http, tcp (ec2) */
+    int port;         /* http: default 80; tcp: required */
+    char *http_path;  /* http: default "/" */
+    int http_status;  /* http: default 200 */
+    char *body_regex; /* http: POSIX ERE the body must match; NULL: any body */
 };
 
 /* How probes log in to the restored database. The password comes from an
@@ -111,20 +132,72 @@ struct drill_db_login {
     char *ca_bundle;     /* for verify-full; NULL: the system's */
 };
 
+/* EFS: where the restore goes and how drh reads it. drh reads the restored
+ * tree under mount_point after running the mount command (and runs the
+ * unmount command after the probes). Command templates run with /bin/sh -c;
+ * their placeholders {file_system_id}, {mount_point}, {region},
+ * {mount_target_ip} are replaced by shell-quoted values. */
+struct drill_efs {
+    bool existing;      /* restore.into "existing": into file_system, where AWS
+                         * places the files in aws-backup-restore_<timestamp>/;
+                         * default "new": a new file system */
+    char *file_system;  /* existing: "fs-..." of the target; else NULL */
+    char *mount_point;  /* restore.mount.point: an absolute folder */
+    char *mount_cmd;    /* restore.mount.mount */
+    char *unmount_cmd;  /* restore.mount.unmount */
+    long mount_timeout; /* restore.mount.timeout seconds; default 120 */
+};
+
+/* S3 cross-account replication: the source bucket is the resource's source,
+ * its replica a bucket of the target account. */
+struct drill_s3 {
+    char *replica_bucket;   /* replica.bucket (required) */
+    char *replication_role; /* replica.role_arn: the role the rule must use; NULL: any */
+    bool lifecycle_source;  /* posture.lifecycle includes "source": rules must exist there */
+    bool lifecycle_replica; /* ... includes "replica" */
+    bool canary;            /* live.canary: write a canary object and time its arrival
+                             * (default true) */
+    long max_lag;           /* live.max_lag: the canary must arrive within; default 15m */
+    char *prefix;           /* compare.prefix: the keys compared; "" (default): all */
+    bool compare;           /* compare.enabled (default true) */
+    bool restore;           /* a restore section is present */
+    char *restore_prefix;   /* restore.prefix: the keys restored; "" (default): all */
+    double restore_at;      /* restore.at as an ISO 8601 time (epoch seconds); 0: none */
+    long restore_ago;       /* restore.at as a duration before T0 ("2h"); 0 with
+                             * restore_at 0: T0 itself */
+};
+
+/* EC2: the AMI path and the instance drh launches from it. */
+struct drill_ec2 {
+    char *tag_key;       /* path "tag": image.tag.key */
+    char *tag_value;     /* path "tag": image.tag.value */
+    char *instance_type; /* restore.instance_type; default "t3.micro" */
+    char *tunnel;        /* reach.tunnel: a command template ({instance_id},
+                          * {private_ip}, {port}) that prints "HOST:PORT" on its
+                          * first line and keeps a tunnel open until killed;
+                          * NULL: probes reach the private IP directly */
+};
+
 struct drill_resource {
     /* [A-Za-z0-9-]{1,30}, unique in the drill, for reports and identifiers;
      * default: the last field of source, cut to 30 characters */
     char *name;
     enum drill_resource_type type;
-    enum drill_engine engine;
-    char *source;             /* ARN or identifier of the production cluster/instance */
-    enum drill_path path;     /* default backup */
-    enum drill_select select; /* default latest */
-    int within_days;          /* random: the window; default 7 */
-    bool copy;                /* copy into the target (default: true unless
-                               * select is dr-vault) */
-    char *instance_class;     /* restore override; NULL: "db.t3.medium" */
-    struct drill_db_login login;
+    enum drill_engine engine; /* rds, aurora only */
+    /* The production resource: an RDS ARN or DB identifier; "fs-..." or an
+     * EFS ARN; a bucket name or arn:aws:s3:::NAME; "i-..." or an EC2
+     * instance ARN */
+    char *source;
+    enum drill_path path;        /* default backup */
+    enum drill_select select;    /* default latest */
+    int within_days;             /* random: the window; default 7 */
+    bool copy;                   /* copy into the target (default: true unless
+                                  * select is dr-vault) */
+    char *instance_class;        /* restore override; NULL: "db.t3.medium" */
+    struct drill_db_login login; /* rds, aurora */
+    struct drill_efs efs;
+    struct drill_s3 s3;
+    struct drill_ec2 ec2;
     struct drill_probe *probes;
     size_t n_probes;
 };

@@ -67,9 +67,16 @@ static void s_side(struct drill_ctx *c, const struct json *root, const char *nam
                                         "role/service-role/AWSBackupDefaultServiceRole");
 }
 
+static bool s_is_db(const struct drill_resource *r)
+{
+    return r->type == DRILL_RDS || r->type == DRILL_AURORA;
+}
+
 static void s_engine(struct drill_ctx *c, const struct json *rv, const char *path,
                      const struct drill_resource *r)
 {
+    if (!s_is_db(r))
+        return;
     bool aurora_engine = r->engine == DRILL_AURORA_POSTGRESQL || r->engine == DRILL_AURORA_MYSQL;
     if (aurora_engine == (r->type == DRILL_AURORA))
         return;
@@ -81,15 +88,47 @@ static void s_engine(struct drill_ctx *c, const struct json *rv, const char *pat
         drill_hint(c, "an rds instance runs postgres or mysql (use type \"aurora\" for Aurora)");
 }
 
+/* An s3 source and its replica: two buckets. */
+static void s_s3_source(struct drill_ctx *c, const struct json *rv, const char *path,
+                        const struct drill_resource *r)
+{
+    const char *bucket = strrchr(r->source, ':');
+    bucket = bucket ? bucket + 1 : r->source;
+    if (!r->s3.replica_bucket || strcmp(bucket, r->s3.replica_bucket) != 0)
+        return;
+    drill_conflict(c, json_get(json_get(rv, "replica"), "bucket"), false,
+                   "%s.replica.bucket: '%s' is the source bucket itself", path, bucket);
+    drill_hint(c, "name the target account's bucket the source replicates into");
+}
+
 /* An ARN source must name a cluster (aurora) or an instance (rds) of the
- * source account and region: that is where the backups are looked for. */
+ * source account and region: that is where the backups are looked for. The
+ * same holds for the ARN of a file system or an instance. */
 static void s_source(struct drill_ctx *c, const struct json *rv, const char *path,
                      const struct drill_resource *r, const struct drill *d)
 {
     struct drill_arn arn;
     const struct json *v = json_get(rv, "source");
+    if (r->type == DRILL_S3) {
+        s_s3_source(c, rv, path, r);
+        return;
+    }
     if (!drill_arn_split(r->source, &arn))
         return;
+    if (!s_is_db(r)) {
+        if (strcmp(arn.account, d->source.account) == 0 &&
+            strcmp(arn.region, d->source.region) == 0 &&
+            strcmp(arn.partition, s_partition(d->source.region)) == 0)
+            return;
+        drill_conflict(c, v, false, "%s.source: the %s is in %s %s, not the source's %s %s", path,
+                       r->type == DRILL_EFS ? "file system" : "instance", arn.account, arn.region,
+                       d->source.account, d->source.region);
+        drill_hint(c,
+                   "source.account and source.region say where the production %s and its "
+                   "backups are",
+                   r->type == DRILL_EFS ? "file system" : "instance");
+        return;
+    }
     bool cluster = strncmp(arn.resource, "cluster:", 8) == 0;
     if (cluster != (r->type == DRILL_AURORA)) {
         drill_conflict(c, v, false, "%s.source: a %s ARN for a resource of type '%s'", path,
@@ -117,9 +156,29 @@ static const struct json *s_at(const struct json *rv, const char *key)
     return v ? v : rv;
 }
 
+/* EC2: the AMI is copied with CopyImage, so no target vault; the recovery
+ * points of path backup are still found in source.vault. */
+static void s_ec2_copying(struct drill_ctx *c, const struct json *rv, const char *path,
+                          const struct drill_resource *r, const struct drill *d)
+{
+    if (r->path == DRILL_PATH_BACKUP && !d->source.vault) {
+        drill_conflict(c, s_at(rv, "path"), false, "%s: path 'backup' needs source.vault", path);
+        drill_hint(c, "name the vault that holds the recovery points: \"vault\": \"prod-vault\" "
+                      "in \"source\" (or use \"path\": \"tag\" to find the AMI by its tag)");
+    }
+    if (!r->copy && strcmp(d->source.region, d->target.region) != 0) {
+        drill_conflict(c, json_get(rv, "copy"), false,
+                       "%s.copy: false, but an AMI in %s cannot be launched in %s", path,
+                       d->source.region, d->target.region);
+        drill_hint(c, "set \"copy\": true to copy the AMI to %s with CopyImage", d->target.region);
+    }
+}
+
 static void s_copying(struct drill_ctx *c, const struct json *rv, const char *path,
                       struct drill_resource *r, const struct drill *d)
 {
+    if (r->type == DRILL_S3)
+        return;
     const struct json *rp = json_get(rv, "recovery_point");
     const struct json *copy = json_get(rv, "copy");
     const struct json *select = json_get(rp, "select");
@@ -133,6 +192,10 @@ static void s_copying(struct drill_ctx *c, const struct json *rv, const char *pa
     }
     if (!copy)
         r->copy = r->select != DRILL_SELECT_DR_VAULT;
+    if (r->type == DRILL_EC2) {
+        s_ec2_copying(c, rv, path, r, d);
+        return;
+    }
     if (r->select == DRILL_SELECT_DR_VAULT) {
         if (r->copy) {
             drill_conflict(c, copy, false,
@@ -183,13 +246,13 @@ static void s_copying(struct drill_ctx *c, const struct json *rv, const char *pa
                       "set \"copy\": true, or select \"dr-vault\" to restore a copy already in "
                       "the target vault");
     }
-    if (!d->source.vault) {
+    if (!d->source.vault && r->select != DRILL_SELECT_DR_VAULT) {
         drill_conflict(c, s_at(rv, "path"), false, "%s: path 'backup' needs source.vault", path);
         drill_hint(c, "name the vault that holds the recovery points: \"vault\": \"prod-vault\" "
                       "in \"source\" (or use \"path\": \"snapshot\")");
         return;
     }
-    if (!r->copy)
+    if (!r->copy || !d->source.vault)
         return;
     if (!d->target.vault) {
         drill_conflict(c, s_at(rv, "copy"), false,
@@ -197,7 +260,7 @@ static void s_copying(struct drill_ctx *c, const struct json *rv, const char *pa
                        "target.vault",
                        path);
         drill_hint(c, "name the DR vault to copy into: \"vault\": \"dr-vault\" in \"target\"");
-    } else if (other_account && other_region && !d->target.staging_vault) {
+    } else if (s_is_db(r) && other_account && other_region && !d->target.staging_vault) {
         drill_conflict(c, s_at(rv, "copy"), false,
                        "%s: copying from account %s in %s to account "
                        "%s in %s needs target.staging_vault",
@@ -221,6 +284,8 @@ static long s_key_order(const struct drill_ctx *c, const struct json *member)
 static void s_login(struct drill_ctx *c, const struct json *rv, const char *path,
                     const struct drill_resource *r)
 {
+    if (!s_is_db(r))
+        return;
     const struct json *lv = json_get(rv, "login");
     const struct json *env = json_get(lv, "password_env");
     const struct json *file = json_get(lv, "password_file");
@@ -239,12 +304,15 @@ static void s_login(struct drill_ctx *c, const struct json *rv, const char *path
     }
 }
 
-/* The default resource name: the source's last ARN field, cut to the 30
- * characters of a name. */
+/* The default resource name: the source's last ARN field (after the
+ * resource type's "/" for a file system or an instance), cut to the 30
+ * characters of a name; a bucket's dots become hyphens. */
 static char *s_name_from_source(const char *source)
 {
     const char *id = strrchr(source, ':');
     id = id ? id + 1 : source;
+    if (strrchr(id, '/'))
+        id = strrchr(id, '/') + 1;
     char out[31];
     size_t n = 0;
     for (; *id && n < sizeof out - 1; id++)
@@ -258,7 +326,7 @@ static char *s_name_from_source(const char *source)
 static void s_probe_names(struct drill_ctx *c, const struct json *rv, const char *path,
                           struct drill_resource *r)
 {
-    size_t count[PROBE_INTEGRITY + 1] = {0}, seen[PROBE_INTEGRITY + 1] = {0};
+    size_t count[PROBE_STATUS + 1] = {0}, seen[PROBE_STATUS + 1] = {0};
     const struct json *pv = json_get(rv, "probes");
     for (size_t i = 0; i < r->n_probes; i++)
         count[r->probes[i].kind]++;
@@ -269,9 +337,9 @@ static void s_probe_names(struct drill_ctx *c, const struct json *rv, const char
             p->name = xstrdup(probe_kind_name(p->kind));
         else if (!p->name)
             p->name = xasprintf("%s-%zu", probe_kind_name(p->kind), seen[p->kind]);
-        if (p->kind == PROBE_CANARY && !p->canary_table)
+        if (p->kind == PROBE_CANARY && s_is_db(r) && !p->canary_table)
             p->canary_table = xstrdup("drh_canary");
-        if (p->kind == PROBE_CANARY && !p->canary_column)
+        if (p->kind == PROBE_CANARY && s_is_db(r) && !p->canary_column)
             p->canary_column = xstrdup("written_at");
     }
     for (size_t i = 1; i < r->n_probes; i++) {

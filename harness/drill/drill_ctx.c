@@ -61,10 +61,7 @@ bool drill_conflict(struct drill_ctx *c, const struct json *at, bool key, const 
     return false;
 }
 
-static bool s_missing(struct drill_ctx *c, const struct json *at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static bool s_missing(struct drill_ctx *c, const struct json *at, const char *fmt, ...)
+bool drill_missing(struct drill_ctx *c, const struct json *at, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -240,9 +237,9 @@ bool drill_check_keys(struct drill_ctx *c, const struct json *obj, const char *w
             continue;
         ok = false;
         if (what)
-            s_missing(c, obj, "missing required key '%s' in %s", keys[i].name, what);
+            drill_missing(c, obj, "missing required key '%s' in %s", keys[i].name, what);
         else
-            s_missing(c, obj, "missing required top-level key '%s'", keys[i].name);
+            drill_missing(c, obj, "missing required top-level key '%s'", keys[i].name);
         if (keys[i].example)
             drill_hint(c, "add %s (see %s)", keys[i].example, DRILL_DOCS);
         else
@@ -386,4 +383,27 @@ bool drill_want_name(struct drill_ctx *c, const struct json *v, const char *wher
     }
     *out = xstrdup(s);
     return true;
+}
+
+void drill_foreign_keys(struct drill_ctx *c, const struct json *obj, const char *path,
+                        const struct drill_key *mine, const struct drill_key *any, const char *what,
+                        const char *takes)
+{
+    for (const struct json *m = json_first(obj); m; m = json_next(m)) {
+        const char *key = json_key(m);
+        bool is_mine = false, other = false;
+        for (const struct drill_key *k = mine; k->name && !is_mine; k++)
+            is_mine = strcmp(k->name, key) == 0;
+        for (const struct drill_key *k = any; k->name && !other; k++)
+            other = strcmp(k->name, key) == 0;
+        if (is_mine || !other)
+            continue;
+        drill_fail_key(c, m, "%s: key '%s' does not apply to %s", path, key, what);
+        struct buf list;
+        buf_init(&list);
+        for (const struct drill_key *k = mine; k->name; k++)
+            buf_printf(&list, "%s%s", k == mine ? "" : ", ", k->name);
+        drill_hint(c, "%s takes: %s", takes, buf_str(&list));
+        buf_clean_up(&list);
+    }
 }

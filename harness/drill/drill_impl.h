@@ -53,6 +53,9 @@ bool drill_fail_key(struct drill_ctx *c, const struct json *at, const char *fmt,
 bool drill_conflict(struct drill_ctx *c, const struct json *at, bool key, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 bool drill_hint(struct drill_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A missing required key (tier 1), at the object that lacks it. */
+bool drill_missing(struct drill_ctx *c, const struct json *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Whether any error of a tier below the given one was recorded. */
 bool drill_failed_below(const struct drill_ctx *c, enum drill_tier tier);
 /* Writes the reported error (the first in file order of the lowest tier) to
@@ -106,6 +109,23 @@ bool drill_want_duration(struct drill_ctx *c, const struct json *v, const char *
 bool drill_want_name(struct drill_ctx *c, const struct json *v, const char *where, size_t max,
                      char **out);
 
+/* The member key of obj as a string, shape-checked; *out is a copy. shape
+ * NULL: any non-empty string. what: "an AWS account id"; hint: for a value
+ * of the wrong shape. path: obj's place ("resources[0]"). */
+bool drill_text(struct drill_ctx *c, const struct json *obj, const char *path, const char *key,
+                bool (*shape)(const char *), const char *what, const char *hint, char **out);
+/* A member that must be an object (absent: true, *out NULL). */
+bool drill_object(struct drill_ctx *c, const struct json *obj, const char *path, const char *key,
+                  const struct json **out);
+/* Every key some type's restore section takes (drill_parse.c). */
+extern const struct drill_key drill_any_restore_keys[];
+/* Keys of obj that belong to another kind of the same thing (listed in
+ * any, not in mine): "PATH: key 'K' does not apply to WHAT", hinted with
+ * "TAKES takes: <mine>". Unknown keys are left to drill_check_keys(). */
+void drill_foreign_keys(struct drill_ctx *c, const struct json *obj, const char *path,
+                        const struct drill_key *mine, const struct drill_key *any, const char *what,
+                        const char *takes);
+
 /* Shapes of values (drill_value.c): true when s has the shape. */
 bool drill_is_account(const char *s);
 bool drill_is_name(const char *s, size_t max); /* [A-Za-z0-9-]{1,max} */
@@ -118,12 +138,21 @@ bool drill_is_table_name(const char *s);     /* "t" or "schema.t", SQL identifie
 bool drill_is_instance_class(const char *s); /* "db.r6g.large" */
 bool drill_is_kms_key(const char *s);        /* alias/..., a key id, a KMS key or alias ARN */
 bool drill_is_external_id(const char *s);
-bool drill_is_decimal(const char *s); /* "1000", "-0.5", "1e6" */
+bool drill_is_decimal(const char *s);       /* "1000", "-0.5", "1e6" */
+bool drill_is_subnet(const char *s);        /* subnet-[0-9a-f]{8,17} */
+bool drill_is_efs_id(const char *s);        /* fs-[0-9a-f]{8,40} */
+bool drill_is_instance_id(const char *s);   /* i-[0-9a-f]{8,17} */
+bool drill_is_bucket(const char *s);        /* an S3 bucket name */
+bool drill_is_instance_type(const char *s); /* "t3.micro" */
+/* resources[i].source by type: an id or an ARN of the right service. */
+bool drill_is_efs_source(const char *s);
+bool drill_is_ec2_source(const char *s);
+bool drill_is_s3_source(const char *s);
 
 /* An ARN split into its parts; resource points into the text given. */
 struct drill_arn {
     char partition[16];
-    char service[16];
+    char service[32];
     char region[32];
     char account[16];
     const char *resource;
@@ -134,6 +163,25 @@ bool drill_is_role_arn(const char *s, struct drill_arn *out);
 
 /* Sections (drill_parse.c) and rules between them (drill_check.c). */
 void drill_parse(struct drill_ctx *c, const struct json *root, struct drill *d);
+/* The sections of the EFS, S3 and EC2 resources and the probes of EFS and
+ * EC2 (drill_parse_kinds.c). rv is the resource's object, path its place
+ * ("resources[0]"). */
+void drill_parse_efs(struct drill_ctx *c, const struct json *rv, const char *path,
+                     struct drill_resource *r);
+void drill_parse_s3(struct drill_ctx *c, const struct json *rv, const char *path,
+                    struct drill_resource *r);
+void drill_parse_ec2(struct drill_ctx *c, const struct json *rv, const char *path,
+                     struct drill_resource *r);
+/* resources[i].probes (drill_parse_probes.c); typed false: the resource's
+ * type is unknown (bad), so every kind is taken. */
+void drill_parse_probes(struct drill_ctx *c, const struct json *rv, const char *path,
+                        struct drill_resource *r, bool typed);
+/* "a" or "an" before a word of a message: "an efs resource", "a sql probe". */
+const char *drill_article(const char *word);
+/* The kind-specific keys of a manifest, files, http, tcp or status probe,
+ * or of an efs canary probe (efs true). */
+void drill_parse_kind_probe(struct drill_ctx *c, const struct json *v, const char *path,
+                            struct drill_probe *p, bool efs);
 void drill_check(struct drill_ctx *c, const struct json *root, struct drill *d);
 
 #endif

@@ -223,3 +223,95 @@ bool drill_is_role_arn(const char *s, struct drill_arn *out)
     return n >= 1 && n <= 64 && strlen(path) <= 512 + 64 && *path != '/' && !strstr(path, "//") &&
            s_all(path, true, "_+=,.@/-");
 }
+
+/* PREFIX followed by min..max lowercase hex digits. */
+static bool s_prefixed_hex(const char *s, const char *prefix, size_t min, size_t max)
+{
+    size_t p = strlen(prefix), n = strlen(s);
+    if (strncmp(s, prefix, p) != 0 || n - p < min || n - p > max)
+        return false;
+    for (s += p; *s; s++)
+        if (!isdigit((unsigned char)*s) && !(*s >= 'a' && *s <= 'f'))
+            return false;
+    return true;
+}
+
+bool drill_is_subnet(const char *s)
+{
+    return s_prefixed_hex(s, "subnet-", 8, 17);
+}
+
+bool drill_is_efs_id(const char *s)
+{
+    return s_prefixed_hex(s, "fs-", 8, 40);
+}
+
+bool drill_is_instance_id(const char *s)
+{
+    return s_prefixed_hex(s, "i-", 8, 17);
+}
+
+/* S3: 3 to 63 of [a-z0-9.-], first and last a letter or digit. */
+bool drill_is_bucket(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 3 || n > 63)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) && s[i] != '.' &&
+            s[i] != '-')
+            return false;
+    return s[0] != '.' && s[0] != '-' && s[n - 1] != '.' && s[n - 1] != '-';
+}
+
+/* "t3.micro", "m6g.large", "c7gn.16xlarge": [a-z0-9-]+ "." [a-z0-9]+. */
+bool drill_is_instance_type(const char *s)
+{
+    const char *dot = strchr(s, '.');
+    if (!dot || dot == s || !dot[1] || strlen(s) > 40)
+        return false;
+    for (const char *p = s; *p; p++) {
+        bool alnum = islower((unsigned char)*p) || isdigit((unsigned char)*p);
+        if (p < dot ? !(alnum || *p == '-') : p > dot && !alnum)
+            return false;
+    }
+    return true;
+}
+
+/* The resource of an ARN of service with a region and an account, after
+ * "<kind>/": the id that follows, or NULL. */
+static const char *s_arn_id(const char *s, const char *service, const char *kind)
+{
+    struct drill_arn arn;
+    size_t k = strlen(kind);
+    if (!drill_arn_split(s, &arn) || strcmp(arn.service, service) != 0 || !arn.region[0] ||
+        !drill_is_account(arn.account) || strncmp(arn.resource, kind, k) != 0 ||
+        arn.resource[k] != '/')
+        return NULL;
+    return arn.resource + k + 1;
+}
+
+bool drill_is_efs_source(const char *s)
+{
+    if (strncmp(s, "arn:", 4) != 0)
+        return drill_is_efs_id(s);
+    const char *id = s_arn_id(s, "elasticfilesystem", "file-system");
+    return id && drill_is_efs_id(id);
+}
+
+bool drill_is_ec2_source(const char *s)
+{
+    if (strncmp(s, "arn:", 4) != 0)
+        return drill_is_instance_id(s);
+    const char *id = s_arn_id(s, "ec2", "instance");
+    return id && drill_is_instance_id(id);
+}
+
+bool drill_is_s3_source(const char *s)
+{
+    struct drill_arn arn;
+    if (strncmp(s, "arn:", 4) != 0)
+        return drill_is_bucket(s);
+    return drill_arn_split(s, &arn) && strcmp(arn.service, "s3") == 0 && !arn.region[0] &&
+           !arn.account[0] && drill_is_bucket(arn.resource);
+}

@@ -156,6 +156,93 @@ static const struct bad_case s_bad[] = {
     {"tables-index-after-missing", 23, 59, "resources[0].probes[0].tables[1]: '1x' is not a table name", ""},
     {"tables-object-missing-name", 23, 40, "missing required key 'name' in resources[0].probes[0].tables[0]", ""},
     {"tables-object-min-rows-and-name-bad", 23, 50, "resources[0].probes[0].tables[0].name: '1x' is not a table name", ""},
+    {"type-close", 19, 15, "resources[0].type: 'ec3' is not one of rds, aurora, efs, s3, ec2", "did you mean 'ec2'?"},
+    {"subnet-bad", 13, 17, "target.isolation.subnet: 'subnet-xyz' is not a subnet id", "subnet-0123456789abcdef0"},
+    {"aurora-probe-http", 23, 19, "resources[0].probes[0].kind: a 'http' probe does not apply to an aurora resource", "aurora probes: sql, tables, schema, checksum, canary, integrity"},
+    {"aurora-needs-db-subnet-group", 12, 18, "missing required key 'db_subnet_group' in target.isolation", "resources[0] (aurora) restores into it"},
+    {"aurora-restore-instance-type", 20, 20, "resources[0].restore: key 'instance_type' does not apply to an rds or aurora resource", "an rds or aurora resource's restore takes: instance_class"},
+    {"aurora-image-refused", 20, 7, "resources[0]: key 'image' does not apply to an aurora resource", "an aurora resource takes: name, type, engine, source"},
+    {"aurora-path-tag", 20, 15, "resources[0].path: 'tag' does not apply to an aurora resource", "\"tag\" finds an AMI (ec2)"},
+    {"efs-source-bad", 20, 17, "resources[0].source: 'fs-XYZ' is not an EFS file system id or ARN", "fs-0123456789abcdef0"},
+    {"efs-source-rds-arn", 20, 17, "resources[0].source: 'arn:aws:rds:us-east-1:111111111111:cluster:orders' is not an EFS file system id or ARN", ""},
+    {"efs-arn-wrong-account", 20, 17, "resources[0].source: the file system is in 333333333333 us-east-1, not the source's 111111111111 us-east-1", ""},
+    {"efs-engine-refused", 20, 7, "resources[0]: key 'engine' does not apply to an efs resource", "only rds and aurora resources have an engine"},
+    {"efs-login-refused", 20, 7, "resources[0]: key 'login' does not apply to an efs resource", "only rds and aurora resources are logged in to"},
+    {"efs-path-snapshot", 20, 15, "resources[0].path: 'snapshot' does not apply to an efs resource", "\"backup\" (the default)"},
+    {"efs-missing-restore", 18, 5, "missing required key 'restore' in resources[0]", "a fixture script plays the mount"},
+    {"efs-missing-mount", 21, 18, "missing required key 'mount' in resources[0].restore", "\"point\": \"/mnt/drh\""},
+    {"efs-mount-point-relative", 23, 20, "resources[0].restore.mount.point: 'mnt/drh/efs' is not an absolute folder", "/mnt/drh/efs"},
+    {"efs-mount-missing-unmount", 22, 18, "missing required key 'unmount' in resources[0].restore.mount", "umount {mount_point}"},
+    {"efs-mount-placeholder", 24, 20, "resources[0].restore.mount.mount: unknown placeholder '{mountpoint}'", "did you mean '{mount_point}'?"},
+    {"efs-mount-placeholder-far", 24, 20, "resources[0].restore.mount.mount: unknown placeholder '{zone}'", "the placeholders are {file_system_id}, {mount_point}, {region}, {mount_target_ip}"},
+    {"efs-mount-timeout-bad", 25, 22, "resources[0].restore.mount.timeout: '2 minutes' is not a duration", ""},
+    {"efs-into-bad", 22, 17, "resources[0].restore.into: 'old' is not one of new, existing", ""},
+    {"efs-existing-needs-fs", 21, 18, "missing required key 'file_system' in resources[0].restore", "\"file_system\": \"fs-0123456789abcdef0\""},
+    {"efs-fs-bad", 23, 24, "resources[0].restore.file_system: 'fs-1' is not an EFS file system id", ""},
+    {"efs-fs-without-existing", 22, 9, "resources[0].restore.file_system: only used with into 'existing'", "set \"into\": \"existing\""},
+    {"efs-restore-instance-class", 22, 9, "resources[0].restore: key 'instance_class' does not apply to an efs resource", "an efs resource's restore takes: into, file_system, mount"},
+    {"efs-restore-unknown-key", 22, 9, "unknown key 'int' in resources[0].restore", "did you mean 'into'?"},
+    {"efs-probe-http", 29, 19, "resources[0].probes[0].kind: a 'http' probe does not apply to an efs resource", "efs probes: manifest, files, canary"},
+    {"efs-canary-table", 29, 29, "resources[0].probes[0]: key 'table' does not apply to a canary probe of an efs resource", "a canary probe of an efs resource takes: kind, name, timeout, file"},
+    {"efs-canary-file-absolute", 29, 37, "resources[0].probes[0].file: '/etc/passwd' is not a path inside the restored tree", "\".drh-canary\""},
+    {"efs-files-path-dotdot", 29, 52, "resources[0].probes[0].paths[1]: 'data/../../x' is not a path inside the restored tree", "without \"..\""},
+    {"efs-files-paths-empty", 29, 37, "resources[0].probes[0].paths: the list is empty", "leave \"paths\" out"},
+    {"efs-files-path-number", 29, 38, "resources[0].probes[0].paths[0]: expected string, got number", ""},
+    {"efs-files-min-negative", 29, 41, "resources[0].probes[0].min_files: -1 is out of range", "from 0 to"},
+    {"efs-files-max-age-bad", 29, 39, "resources[0].probes[0].max_age: 'old' is not a duration", ""},
+    {"efs-files-key-of-http", 29, 28, "resources[0].probes[0]: key 'port' does not apply to a files probe", "a files probe takes: kind, name, timeout, paths, min_files, max_age"},
+    {"efs-manifest-missing", 29, 9, "missing required key 'manifest' in resources[0].probes[0]", "manifests/files.json"},
+    {"efs-needs-subnet", 12, 18, "missing required key 'subnet' in target.isolation", "resources[0] (efs) runs there"},
+    {"efs-needs-sgs", 12, 18, "missing required key 'security_groups' in target.isolation", "they isolate resources[0] (efs)"},
+    {"efs-needs-isolation", 8, 13, "missing required key 'isolation' in target", "\"subnet\" for ec2 and efs"},
+    {"efs-needs-source-vault", 17, 5, "resources[0]: path 'backup' needs source.vault", ""},
+    {"efs-copy-needs-target-vault", 19, 15, "resources[0]: copying a recovery point needs target.vault", ""},
+    {"efs-dr-vault-needs-target-vault", 19, 37, "resources[0].recovery_point.select: 'dr-vault' needs target.vault", ""},
+    {"efs-no-copy-other-account", 20, 15, "resources[0].copy: false, but the recovery points are in account 111111111111", ""},
+    {"s3-source-bad", 16, 17, "resources[0].source: 'Orders_Bucket' is not an S3 bucket name or ARN", "3 to 63 lowercase letters"},
+    {"s3-source-dot-end", 16, 17, "resources[0].source: 'orders.' is not an S3 bucket name or ARN", ""},
+    {"s3-missing-replica", 14, 5, "missing required key 'replica' in resources[0]", "\"replica\": {\"bucket\": \"BUCKET\"}"},
+    {"s3-replica-missing-bucket", 17, 18, "missing required key 'bucket' in resources[0].replica", ""},
+    {"s3-replica-bucket-bad", 17, 30, "resources[0].replica.bucket: '-replica' is not an S3 bucket name", ""},
+    {"s3-replica-role-bad", 17, 60, "resources[0].replica.role_arn: 's3-replication' is not an IAM role ARN", ""},
+    {"s3-replica-is-source", 17, 30, "resources[0].replica.bucket: 'orders.example.com' is the source bucket itself", ""},
+    {"s3-probes-refused", 16, 7, "resources[0]: key 'probes' does not apply to an s3 resource", "an s3 resource's checks are built in"},
+    {"s3-path-refused", 16, 7, "resources[0]: key 'path' does not apply to an s3 resource", "remove \"path\""},
+    {"s3-recovery-point-refused", 16, 7, "resources[0]: key 'recovery_point' does not apply to an s3 resource", ""},
+    {"s3-image-refused", 16, 7, "resources[0]: key 'image' does not apply to an s3 resource", "an s3 resource takes: name, type, source, replica, posture, live, compare, restore"},
+    {"s3-lifecycle-close", 16, 33, "resources[0].posture.lifecycle: 'sources' is not one of none, source, replica, both", "did you mean 'source'?"},
+    {"s3-posture-unknown-key", 16, 20, "unknown key 'lifecycles' in resources[0].posture", "did you mean 'lifecycle'?"},
+    {"s3-live-max-lag-bad", 16, 28, "resources[0].live.max_lag: expected a duration string, got number", ""},
+    {"s3-live-canary-not-bool", 16, 27, "resources[0].live.canary: expected boolean, got string", ""},
+    {"s3-compare-prefix-number", 16, 30, "resources[0].compare.prefix: expected string, got number", "or \"\" for every key"},
+    {"s3-restore-at-bad", 16, 26, "resources[0].restore.at: 'yesterday' is neither a time nor a duration", "\"2026-11-21T10:00:00Z\""},
+    {"s3-restore-at-no-zone", 16, 26, "resources[0].restore.at: '2026-11-21T10:00:00' is neither a time nor a duration", ""},
+    {"s3-restore-instance-type", 16, 20, "resources[0].restore: key 'instance_type' does not apply to an s3 resource", "an s3 resource's restore takes: prefix, at"},
+    {"ec2-source-bad", 20, 17, "resources[0].source: 'i-XYZ' is not an EC2 instance id or ARN", "i-0123456789abcdef0"},
+    {"ec2-arn-wrong-region", 20, 17, "resources[0].source: the instance is in 111111111111 us-west-2, not the source's 111111111111 us-east-1", ""},
+    {"ec2-tag-needs-image", 18, 5, "missing required key 'image' in resources[0]", "\"image\": {\"tag\": {\"key\": \"drh-dr\""},
+    {"ec2-image-without-tag-path", 20, 7, "resources[0].image: only used with path 'tag'", "set \"path\": \"tag\""},
+    {"ec2-image-tag-missing-value", 21, 25, "missing required key 'value' in resources[0].image.tag", ""},
+    {"ec2-tag-key-aws", 21, 34, "resources[0].image.tag.key: 'aws:backup' is not a tag key", "not starting with aws:"},
+    {"ec2-dr-vault", 20, 37, "resources[0].recovery_point.select: 'dr-vault' does not apply to an ec2 resource", "CopyImage"},
+    {"ec2-path-snapshot", 20, 15, "resources[0].path: 'snapshot' does not apply to an ec2 resource", "(\"tag\")"},
+    {"ec2-instance-type-bad", 20, 37, "resources[0].restore.instance_type: 't3micro' is not an EC2 instance type", "t3.micro"},
+    {"ec2-restore-instance-class", 20, 20, "resources[0].restore: key 'instance_class' does not apply to an ec2 resource", "an ec2 resource's restore takes: instance_type"},
+    {"ec2-tunnel-placeholder", 20, 28, "resources[0].reach.tunnel: unknown placeholder '{instanceid}'", "did you mean '{instance_id}'?"},
+    {"ec2-reach-missing-tunnel", 20, 16, "missing required key 'tunnel' in resources[0].reach", ""},
+    {"ec2-login-refused", 20, 7, "resources[0]: key 'login' does not apply to an ec2 resource", "only rds and aurora resources are logged in to"},
+    {"ec2-probe-sql", 22, 19, "resources[0].probes[0].kind: a 'sql' probe does not apply to an ec2 resource", "ec2 probes: http, tcp, status"},
+    {"ec2-http-port-range", 22, 35, "resources[0].probes[0].port: 70000 is out of range", "from 1 to 65535"},
+    {"ec2-http-path-bad", 22, 35, "resources[0].probes[0].path: 'health' is not a URL path", "\"/health\""},
+    {"ec2-http-status-range", 22, 37, "resources[0].probes[0].status: 99 is out of range", "from 100 to 599"},
+    {"ec2-http-body-bad", 22, 35, "resources[0].probes[0].body: invalid regular expression", "POSIX extended"},
+    {"ec2-tcp-missing-port", 22, 9, "missing required key 'port' in resources[0].probes[0]", "\"port\": 443"},
+    {"ec2-status-extra-key", 22, 29, "resources[0].probes[0]: key 'port' does not apply to a status probe", "a status probe takes: kind, name, timeout"},
+    {"ec2-probe-dup-default-name", 24, 46, "resources[0].probes[2]: probe name 'http-1' is taken by probes[0]", ""},
+    {"ec2-needs-subnet", 12, 18, "missing required key 'subnet' in target.isolation", "resources[0] (ec2) runs there"},
+    {"ec2-no-copy-other-region", 20, 15, "resources[0].copy: false, but an AMI in us-east-1 cannot be launched in us-west-2", "CopyImage"},
+    {"ec2-needs-source-vault", 17, 5, "resources[0]: path 'backup' needs source.vault", "\"path\": \"tag\""},
+    {"ec2-tier-missing-before-conflict", 11, 18, "missing required key 'subnet' in target.isolation", ""},
 };
 /* clang-format on */
 
@@ -453,9 +540,13 @@ static void test_dir(void)
 
 static void test_examples(void)
 {
-    static const char *const expected[] = {
-        "aurora-mysql-dr-vault.json", "aurora-postgresql-backup-copy.json",
-        "mysql-backup-cross-region.json", "postgres-snapshot-share.json"};
+    static const char *const expected[] = {"aurora-mysql-dr-vault.json",
+                                           "aurora-postgresql-backup-copy.json",
+                                           "mysql-backup-cross-region.json",
+                                           "postgres-snapshot-share.json",
+                                           "efs-new-filesystem.json",
+                                           "s3-replication.json",
+                                           "ec2-ami.json"};
     size_t loaded = 0;
     DIR *dir = opendir("drills/examples");
     CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
@@ -481,6 +572,22 @@ static void test_examples(void)
         if (d && strcmp(expected[i], "mysql-backup-cross-region.json") == 0) {
             CU_ASSERT_STRING_EQUAL(d->target.staging_vault, "dr-staging-vault");
             CU_ASSERT_STRING_EQUAL(d->target.region, "us-west-2");
+        }
+        if (d && strcmp(expected[i], "efs-new-filesystem.json") == 0) {
+            CU_ASSERT_EQUAL(d->resources[0].type, DRILL_EFS);
+            CU_ASSERT_FALSE(d->resources[0].efs.existing);
+            CU_ASSERT_STRING_EQUAL(d->resources[0].efs.mount_cmd,
+                                   "fixtures/demo/efs-mount {file_system_id} {mount_point}");
+        }
+        if (d && strcmp(expected[i], "s3-replication.json") == 0) {
+            CU_ASSERT_EQUAL(d->resources[0].type, DRILL_S3);
+            CU_ASSERT_EQUAL(d->resources[0].s3.restore_ago, 7200);
+            CU_ASSERT_EQUAL(d->isolation.n_security_groups, 0);
+        }
+        if (d && strcmp(expected[i], "ec2-ami.json") == 0) {
+            CU_ASSERT_EQUAL(d->resources[0].path, DRILL_PATH_TAG);
+            CU_ASSERT_STRING_EQUAL(d->resources[0].ec2.tunnel,
+                                   "fixtures/demo/ec2-tunnel {instance_id} {port}");
         }
         if (d && strcmp(expected[i], "postgres-snapshot-share.json") == 0) {
             CU_ASSERT_EQUAL(d->resources[0].path, DRILL_PATH_SNAPSHOT);

@@ -328,6 +328,257 @@ case('tables-object-missing-name', probe('{ "kind": "tables", "tables": [<@>{ "m
 case('tables-object-min-rows-and-name-bad', probe('{ "kind": "tables", "tables": [{ "name": <@>"1x", "min_rows": "5" }] }'),
      "resources[0].probes[0].tables[0].name: '1x' is not a table name")
 
+# The other resource types: each base is a good drill of one type.
+TARGET_DB = '''  "target": {
+    "account": "222222222222",
+    "region": "us-east-1",
+    "vault": "dr-vault",
+    "isolation": {
+      "db_subnet_group": "drh-isolated",
+      "security_groups": ["sg-0drh0isolated0001"]
+    }
+  },'''
+TARGET_NET = '''  "target": {
+    "account": "222222222222",
+    "region": "us-east-1",
+    "vault": "dr-vault",
+    "isolation": {
+      "subnet": "subnet-0123456789abcdef0",
+      "security_groups": ["sg-0drh0isolated0001"]
+    }
+  },'''
+EFS_RES = '''    {
+      "type": "efs",
+      "source": "fs-0123456789abcdef0",
+      "restore": {
+        "mount": {
+          "point": "/mnt/drh/efs",
+          "mount": "fixtures/demo/efs-mount {file_system_id} {mount_point}",
+          "unmount": "fixtures/demo/efs-unmount {mount_point}"
+        }
+      },
+      "probes": [
+        { "kind": "files", "min_files": 1 }
+      ]
+    }'''
+EC2_RES = '''    {
+      "type": "ec2",
+      "source": "i-0123456789abcdef0",
+      "probes": [
+        { "kind": "http", "path": "/health" }
+      ]
+    }'''
+S3_RES = '''    {
+      "type": "s3",
+      "source": "orders.example.com",
+      "replica": { "bucket": "orders-replica" }
+    }'''
+EFS = sub(BASE, (TARGET_DB, TARGET_NET), (RES, EFS_RES))
+EC2 = sub(BASE, (TARGET_DB, TARGET_NET), (RES, EC2_RES))
+S3 = sub(BASE, (TARGET_DB, '''  "target": {
+    "account": "222222222222",
+    "region": "us-east-1",
+    "vault": "dr-vault"
+  },'''), (RES, S3_RES))
+EFS_PROBE = '{ "kind": "files", "min_files": 1 }'
+EC2_PROBE = '{ "kind": "http", "path": "/health" }'
+def efs_probe(p):
+    return sub(EFS, (EFS_PROBE, p))
+def ec2_probe(p):
+    return sub(EC2, (EC2_PROBE, p))
+MOUNT = '"mount": "fixtures/demo/efs-mount {file_system_id} {mount_point}"'
+EFS_RESTORE = EFS[EFS.index('"restore": {'):EFS.index(',\n      "probes"')]
+
+case('type-close', sub(B, ('"type": "aurora"', '"type": <@>"ec3"')), "resources[0].type: 'ec3' is not one of rds, aurora, efs, s3, ec2", "did you mean 'ec2'?")
+case('subnet-bad', sub(EFS, ('"subnet": "subnet-0123456789abcdef0"', '"subnet": <@>"subnet-xyz"')), "target.isolation.subnet: 'subnet-xyz' is not a subnet id", 'subnet-0123456789abcdef0')
+case('aurora-probe-http', probe('{ "kind": <@>"http" }'), "resources[0].probes[0].kind: a 'http' probe does not apply to an aurora resource",
+     'aurora probes: sql, tables, schema, checksum, canary, integrity')
+case('aurora-needs-db-subnet-group', sub(B, ('''"isolation": {
+      "db_subnet_group": "drh-isolated",''', '''"isolation": <@>{
+      "subnet": "subnet-0123456789abcdef0",''')),
+     "missing required key 'db_subnet_group' in target.isolation", 'resources[0] (aurora) restores into it')
+case('aurora-restore-instance-type', sub(B, ('"type": "aurora",', '"type": "aurora",\n      "restore": { <@>"instance_type": "t3.micro" },')),
+     "resources[0].restore: key 'instance_type' does not apply to an rds or aurora resource", "an rds or aurora resource's restore takes: instance_class")
+case('aurora-image-refused', sub(B, ('"type": "aurora",', '"type": "aurora",\n      <@>"image": {},')),
+     "resources[0]: key 'image' does not apply to an aurora resource", 'an aurora resource takes: name, type, engine, source')
+case('aurora-path-tag', sub(B, ('"type": "aurora",', '"type": "aurora",\n      "path": <@>"tag",')),
+     "resources[0].path: 'tag' does not apply to an aurora resource", '"tag" finds an AMI (ec2)')
+
+# efs
+case('efs-source-bad', sub(EFS, ('"source": "fs-0123456789abcdef0"', '"source": <@>"fs-XYZ"')),
+     "resources[0].source: 'fs-XYZ' is not an EFS file system id or ARN", 'fs-0123456789abcdef0')
+case('efs-source-rds-arn', sub(EFS, ('"source": "fs-0123456789abcdef0"', '"source": <@>"arn:aws:rds:us-east-1:111111111111:cluster:orders"')),
+     "resources[0].source: 'arn:aws:rds:us-east-1:111111111111:cluster:orders' is not an EFS file system id or ARN")
+case('efs-arn-wrong-account', sub(EFS, ('"source": "fs-0123456789abcdef0"', '"source": <@>"arn:aws:elasticfilesystem:us-east-1:333333333333:file-system/fs-0123456789abcdef0"')),
+     "resources[0].source: the file system is in 333333333333 us-east-1, not the source's 111111111111 us-east-1")
+case('efs-engine-refused', sub(EFS, ('"type": "efs",', '"type": "efs",\n      <@>"engine": "postgres",')),
+     "resources[0]: key 'engine' does not apply to an efs resource", 'only rds and aurora resources have an engine')
+case('efs-login-refused', sub(EFS, ('"type": "efs",', '"type": "efs",\n      <@>"login": { "user": "x" },')),
+     "resources[0]: key 'login' does not apply to an efs resource", 'only rds and aurora resources are logged in to')
+case('efs-path-snapshot', sub(EFS, ('"type": "efs",', '"type": "efs",\n      "path": <@>"snapshot",')),
+     "resources[0].path: 'snapshot' does not apply to an efs resource", '"backup" (the default)')
+case('efs-missing-restore', sub(EFS, ('      ' + EFS_RESTORE + ',\n', ''), ('    {\n      "type": "efs"', '    <@>{\n      "type": "efs"')),
+     "missing required key 'restore' in resources[0]", 'a fixture script plays the mount')
+case('efs-missing-mount', sub(EFS, (EFS_RESTORE, '"restore": <@>{ "into": "new" }')),
+     "missing required key 'mount' in resources[0].restore", '"point": "/mnt/drh"')
+case('efs-mount-point-relative', sub(EFS, ('"point": "/mnt/drh/efs"', '"point": <@>"mnt/drh/efs"')),
+     "resources[0].restore.mount.point: 'mnt/drh/efs' is not an absolute folder", '/mnt/drh/efs')
+case('efs-mount-missing-unmount', sub(EFS, (MOUNT + ',\n          "unmount": "fixtures/demo/efs-unmount {mount_point}"', MOUNT),
+                                      ('"mount": {\n', '"mount": <@>{\n')),
+     "missing required key 'unmount' in resources[0].restore.mount", 'umount {mount_point}')
+case('efs-mount-placeholder', sub(EFS, (MOUNT, '"mount": <@>"fixtures/demo/efs-mount {file_system_id} {mountpoint}"')),
+     "resources[0].restore.mount.mount: unknown placeholder '{mountpoint}'", "did you mean '{mount_point}'?")
+case('efs-mount-placeholder-far', sub(EFS, (MOUNT, '"mount": <@>"mount {zone} {mount_point}"')),
+     "resources[0].restore.mount.mount: unknown placeholder '{zone}'", 'the placeholders are {file_system_id}, {mount_point}, {region}, {mount_target_ip}')
+case('efs-mount-timeout-bad', sub(EFS, (MOUNT, MOUNT + ',\n          "timeout": <@>"2 minutes"')),
+     "resources[0].restore.mount.timeout: '2 minutes' is not a duration")
+case('efs-into-bad', sub(EFS, ('"restore": {\n', '"restore": {\n        "into": <@>"old",\n')),
+     "resources[0].restore.into: 'old' is not one of new, existing")
+case('efs-existing-needs-fs', sub(EFS, ('"restore": {\n', '"restore": <@>{\n        "into": "existing",\n')),
+     "missing required key 'file_system' in resources[0].restore", '"file_system": "fs-0123456789abcdef0"')
+case('efs-fs-bad', sub(EFS, ('"restore": {\n', '"restore": {\n        "into": "existing",\n        "file_system": <@>"fs-1",\n')),
+     "resources[0].restore.file_system: 'fs-1' is not an EFS file system id")
+case('efs-fs-without-existing', sub(EFS, ('"restore": {\n', '"restore": {\n        <@>"file_system": "fs-0123456789abcdef1",\n')),
+     "resources[0].restore.file_system: only used with into 'existing'", 'set "into": "existing"')
+case('efs-restore-instance-class', sub(EFS, ('"restore": {\n', '"restore": {\n        <@>"instance_class": "db.t3.medium",\n')),
+     "resources[0].restore: key 'instance_class' does not apply to an efs resource", "an efs resource's restore takes: into, file_system, mount")
+case('efs-restore-unknown-key', sub(EFS, ('"restore": {\n', '"restore": {\n        <@>"int": "new",\n')),
+     "unknown key 'int' in resources[0].restore", "did you mean 'into'?")
+case('efs-probe-http', efs_probe('{ "kind": <@>"http" }'), "resources[0].probes[0].kind: a 'http' probe does not apply to an efs resource",
+     'efs probes: manifest, files, canary')
+case('efs-canary-table', efs_probe('{ "kind": "canary", <@>"table": "drh_canary" }'),
+     "resources[0].probes[0]: key 'table' does not apply to a canary probe of an efs resource", 'a canary probe of an efs resource takes: kind, name, timeout, file')
+case('efs-canary-file-absolute', efs_probe('{ "kind": "canary", "file": <@>"/etc/passwd" }'),
+     "resources[0].probes[0].file: '/etc/passwd' is not a path inside the restored tree", '".drh-canary"')
+case('efs-files-path-dotdot', efs_probe('{ "kind": "files", "paths": ["data/a.csv", <@>"data/../../x"] }'),
+     "resources[0].probes[0].paths[1]: 'data/../../x' is not a path inside the restored tree", 'without ".."')
+case('efs-files-paths-empty', efs_probe('{ "kind": "files", "paths": <@>[] }'), 'resources[0].probes[0].paths: the list is empty', 'leave "paths" out')
+case('efs-files-path-number', efs_probe('{ "kind": "files", "paths": [<@>7] }'), 'resources[0].probes[0].paths[0]: expected string, got number')
+case('efs-files-min-negative', efs_probe('{ "kind": "files", "min_files": <@>-1 }'), 'resources[0].probes[0].min_files: -1 is out of range', 'from 0 to')
+case('efs-files-max-age-bad', efs_probe('{ "kind": "files", "max_age": <@>"old" }'), "resources[0].probes[0].max_age: 'old' is not a duration")
+case('efs-files-key-of-http', efs_probe('{ "kind": "files", <@>"port": 80 }'),
+     "resources[0].probes[0]: key 'port' does not apply to a files probe", 'a files probe takes: kind, name, timeout, paths, min_files, max_age')
+case('efs-manifest-missing', efs_probe('<@>{ "kind": "manifest" }'), "missing required key 'manifest' in resources[0].probes[0]", 'manifests/files.json')
+case('efs-needs-subnet', sub(EFS, ('''"isolation": {
+      "subnet": "subnet-0123456789abcdef0",''', '''"isolation": <@>{''')),
+     "missing required key 'subnet' in target.isolation", 'resources[0] (efs) runs there')
+case('efs-needs-sgs', sub(EFS, ('''"isolation": {
+      "subnet": "subnet-0123456789abcdef0",
+      "security_groups": ["sg-0drh0isolated0001"]
+    }''', '''"isolation": <@>{
+      "subnet": "subnet-0123456789abcdef0"
+    }''')),
+     "missing required key 'security_groups' in target.isolation", 'they isolate resources[0] (efs)')
+case('efs-needs-isolation', sub(EFS, (TARGET_NET, '''  "target": <@>{
+    "account": "222222222222",
+    "region": "us-east-1",
+    "vault": "dr-vault"
+  },''')), "missing required key 'isolation' in target", '"subnet" for ec2 and efs')
+case('efs-needs-source-vault', sub(EFS, ('"region": "us-east-1",\n    "vault": "prod-vault"', '"region": "us-east-1"'),
+                                   ('    {\n      "type": "efs"', '    <@>{\n      "type": "efs"')),
+     "resources[0]: path 'backup' needs source.vault")
+case('efs-copy-needs-target-vault', sub(EFS, ('"region": "us-east-1",\n    "vault": "dr-vault",', '"region": "us-east-1",'),
+                                        ('"type": "efs",', '"type": "efs",\n      "copy": <@>true,')),
+     'resources[0]: copying a recovery point needs target.vault')
+case('efs-dr-vault-needs-target-vault', sub(EFS, ('"region": "us-east-1",\n    "vault": "dr-vault",', '"region": "us-east-1",'),
+                                            ('"type": "efs",', '"type": "efs",\n      "recovery_point": { "select": <@>"dr-vault" },')),
+     "resources[0].recovery_point.select: 'dr-vault' needs target.vault")
+case('efs-no-copy-other-account', sub(EFS, ('"type": "efs",', '"type": "efs",\n      "copy": <@>false,')),
+     'resources[0].copy: false, but the recovery points are in account 111111111111')
+
+# s3
+case('s3-source-bad', sub(S3, ('"source": "orders.example.com"', '"source": <@>"Orders_Bucket"')),
+     "resources[0].source: 'Orders_Bucket' is not an S3 bucket name or ARN", '3 to 63 lowercase letters')
+case('s3-source-dot-end', sub(S3, ('"source": "orders.example.com"', '"source": <@>"orders."')),
+     "resources[0].source: 'orders.' is not an S3 bucket name or ARN")
+case('s3-missing-replica', sub(S3, (',\n      "replica": { "bucket": "orders-replica" }', ''), ('    {\n      "type": "s3"', '    <@>{\n      "type": "s3"')),
+     "missing required key 'replica' in resources[0]", '"replica": {"bucket": "BUCKET"}')
+case('s3-replica-missing-bucket', sub(S3, ('"replica": { "bucket": "orders-replica" }', '"replica": <@>{ "role_arn": "arn:aws:iam::111111111111:role/r" }')),
+     "missing required key 'bucket' in resources[0].replica")
+case('s3-replica-bucket-bad', sub(S3, ('"bucket": "orders-replica"', '"bucket": <@>"-replica"')),
+     "resources[0].replica.bucket: '-replica' is not an S3 bucket name")
+case('s3-replica-role-bad', sub(S3, ('"bucket": "orders-replica"', '"bucket": "orders-replica", "role_arn": <@>"s3-replication"')),
+     "resources[0].replica.role_arn: 's3-replication' is not an IAM role ARN")
+case('s3-replica-is-source', sub(S3, ('"bucket": "orders-replica"', '"bucket": <@>"orders.example.com"')),
+     "resources[0].replica.bucket: 'orders.example.com' is the source bucket itself")
+case('s3-probes-refused', sub(S3, ('"type": "s3",', '"type": "s3",\n      <@>"probes": [],')),
+     "resources[0]: key 'probes' does not apply to an s3 resource", "an s3 resource's checks are built in")
+case('s3-path-refused', sub(S3, ('"type": "s3",', '"type": "s3",\n      <@>"path": "backup",')),
+     "resources[0]: key 'path' does not apply to an s3 resource", 'remove "path"')
+case('s3-recovery-point-refused', sub(S3, ('"type": "s3",', '"type": "s3",\n      <@>"recovery_point": { "select": "latest" },')),
+     "resources[0]: key 'recovery_point' does not apply to an s3 resource")
+case('s3-image-refused', sub(S3, ('"type": "s3",', '"type": "s3",\n      <@>"image": {},')),
+     "resources[0]: key 'image' does not apply to an s3 resource", 'an s3 resource takes: name, type, source, replica, posture, live, compare, restore')
+case('s3-lifecycle-close', sub(S3, ('"type": "s3",', '"type": "s3",\n      "posture": { "lifecycle": <@>"sources" },')),
+     "resources[0].posture.lifecycle: 'sources' is not one of none, source, replica, both", "did you mean 'source'?")
+case('s3-posture-unknown-key', sub(S3, ('"type": "s3",', '"type": "s3",\n      "posture": { <@>"lifecycles": "both" },')),
+     "unknown key 'lifecycles' in resources[0].posture", "did you mean 'lifecycle'?")
+case('s3-live-max-lag-bad', sub(S3, ('"type": "s3",', '"type": "s3",\n      "live": { "max_lag": <@>900 },')),
+     'resources[0].live.max_lag: expected a duration string, got number')
+case('s3-live-canary-not-bool', sub(S3, ('"type": "s3",', '"type": "s3",\n      "live": { "canary": <@>"yes" },')),
+     'resources[0].live.canary: expected boolean, got string')
+case('s3-compare-prefix-number', sub(S3, ('"type": "s3",', '"type": "s3",\n      "compare": { "prefix": <@>1 },')),
+     'resources[0].compare.prefix: expected string, got number', 'or "" for every key')
+case('s3-restore-at-bad', sub(S3, ('"type": "s3",', '"type": "s3",\n      "restore": { "at": <@>"yesterday" },')),
+     "resources[0].restore.at: 'yesterday' is neither a time nor a duration", '"2026-11-21T10:00:00Z"')
+case('s3-restore-at-no-zone', sub(S3, ('"type": "s3",', '"type": "s3",\n      "restore": { "at": <@>"2026-11-21T10:00:00" },')),
+     "resources[0].restore.at: '2026-11-21T10:00:00' is neither a time nor a duration")
+case('s3-restore-instance-type', sub(S3, ('"type": "s3",', '"type": "s3",\n      "restore": { <@>"instance_type": "t3.micro" },')),
+     "resources[0].restore: key 'instance_type' does not apply to an s3 resource", "an s3 resource's restore takes: prefix, at")
+
+# ec2
+case('ec2-source-bad', sub(EC2, ('"source": "i-0123456789abcdef0"', '"source": <@>"i-XYZ"')),
+     "resources[0].source: 'i-XYZ' is not an EC2 instance id or ARN", 'i-0123456789abcdef0')
+case('ec2-arn-wrong-region', sub(EC2, ('"source": "i-0123456789abcdef0"', '"source": <@>"arn:aws:ec2:us-west-2:111111111111:instance/i-0123456789abcdef0"')),
+     "resources[0].source: the instance is in 111111111111 us-west-2, not the source's 111111111111 us-east-1")
+case('ec2-tag-needs-image', sub(EC2, ('"type": "ec2",', '"type": "ec2",\n      "path": "tag",'), ('    {\n      "type": "ec2"', '    <@>{\n      "type": "ec2"')),
+     "missing required key 'image' in resources[0]", '"image": {"tag": {"key": "drh-dr"')
+case('ec2-image-without-tag-path', sub(EC2, ('"type": "ec2",', '"type": "ec2",\n      <@>"image": { "tag": { "key": "drh-dr", "value": "web" } },')),
+     "resources[0].image: only used with path 'tag'", 'set "path": "tag"')
+case('ec2-image-tag-missing-value', sub(EC2, ('"type": "ec2",', '"type": "ec2",\n      "path": "tag",\n      "image": { "tag": <@>{ "key": "drh-dr" } },')),
+     "missing required key 'value' in resources[0].image.tag")
+case('ec2-tag-key-aws', sub(EC2, ('"type": "ec2",', '"type": "ec2",\n      "path": "tag",\n      "image": { "tag": { "key": <@>"aws:backup", "value": "x" } },')),
+     "resources[0].image.tag.key: 'aws:backup' is not a tag key", 'not starting with aws:')
+case('ec2-dr-vault', sub(EC2, ('"type": "ec2",', '"type": "ec2",\n      "recovery_point": { "select": <@>"dr-vault" },')),
+     "resources[0].recovery_point.select: 'dr-vault' does not apply to an ec2 resource", 'CopyImage')
+case('ec2-path-snapshot', sub(EC2, ('"type": "ec2",', '"type": "ec2",\n      "path": <@>"snapshot",')),
+     "resources[0].path: 'snapshot' does not apply to an ec2 resource", '("tag")')
+case('ec2-instance-type-bad', sub(EC2, ('"type": "ec2",', '"type": "ec2",\n      "restore": { "instance_type": <@>"t3micro" },')),
+     "resources[0].restore.instance_type: 't3micro' is not an EC2 instance type", 't3.micro')
+case('ec2-restore-instance-class', sub(EC2, ('"type": "ec2",', '"type": "ec2",\n      "restore": { <@>"instance_class": "db.t3.micro" },')),
+     "resources[0].restore: key 'instance_class' does not apply to an ec2 resource", "an ec2 resource's restore takes: instance_type")
+case('ec2-tunnel-placeholder', sub(EC2, ('"type": "ec2",', '"type": "ec2",\n      "reach": { "tunnel": <@>"fixtures/demo/ec2-tunnel {instanceid} {port}" },')),
+     "resources[0].reach.tunnel: unknown placeholder '{instanceid}'", "did you mean '{instance_id}'?")
+case('ec2-reach-missing-tunnel', sub(EC2, ('"type": "ec2",', '"type": "ec2",\n      "reach": <@>{},')),
+     "missing required key 'tunnel' in resources[0].reach")
+case('ec2-login-refused', sub(EC2, ('"type": "ec2",', '"type": "ec2",\n      <@>"login": {},')),
+     "resources[0]: key 'login' does not apply to an ec2 resource", 'only rds and aurora resources are logged in to')
+case('ec2-probe-sql', ec2_probe('{ "kind": <@>"sql", "query": "select 1" }'),
+     "resources[0].probes[0].kind: a 'sql' probe does not apply to an ec2 resource", 'ec2 probes: http, tcp, status')
+case('ec2-http-port-range', ec2_probe('{ "kind": "http", "port": <@>70000 }'), 'resources[0].probes[0].port: 70000 is out of range', 'from 1 to 65535')
+case('ec2-http-path-bad', ec2_probe('{ "kind": "http", "path": <@>"health" }'), "resources[0].probes[0].path: 'health' is not a URL path", '"/health"')
+case('ec2-http-status-range', ec2_probe('{ "kind": "http", "status": <@>99 }'), 'resources[0].probes[0].status: 99 is out of range', 'from 100 to 599')
+case('ec2-http-body-bad', ec2_probe('{ "kind": "http", "body": <@>"([a-z" }'), 'resources[0].probes[0].body: invalid regular expression', 'POSIX extended')
+case('ec2-tcp-missing-port', ec2_probe('<@>{ "kind": "tcp" }'), "missing required key 'port' in resources[0].probes[0]", '"port": 443')
+case('ec2-status-extra-key', ec2_probe('{ "kind": "status", <@>"port": 22 }'),
+     "resources[0].probes[0]: key 'port' does not apply to a status probe", 'a status probe takes: kind, name, timeout')
+case('ec2-probe-dup-default-name', ec2_probe('{ "kind": "http" },\n        { "kind": "http", "port": 8080 },\n        { "kind": "tcp", "port": 22, "name": <@>"http-1" }'),
+     "resources[0].probes[2]: probe name 'http-1' is taken by probes[0]")
+case('ec2-needs-subnet', sub(EC2, ('''"isolation": {
+      "subnet": "subnet-0123456789abcdef0",''', '''"isolation": <@>{
+      "db_subnet_group": "drh-isolated",''')),
+     "missing required key 'subnet' in target.isolation", 'resources[0] (ec2) runs there')
+case('ec2-no-copy-other-region', sub(EC2, ('"region": "us-east-1",\n    "vault": "dr-vault",', '"region": "us-west-2",\n    "vault": "dr-vault",'),
+                                     ('"type": "ec2",', '"type": "ec2",\n      "copy": <@>false,')),
+     'resources[0].copy: false, but an AMI in us-east-1 cannot be launched in us-west-2', 'CopyImage')
+case('ec2-needs-source-vault', sub(EC2, ('"region": "us-east-1",\n    "vault": "prod-vault"', '"region": "us-east-1"'),
+                                   ('    {\n      "type": "ec2"', '    <@>{\n      "type": "ec2"')),
+     "resources[0]: path 'backup' needs source.vault", '"path": "tag"')
+case('ec2-tier-missing-before-conflict', sub(EC2, ('"region": "us-east-1",\n    "vault": "prod-vault"', '"region": "us-east-1"'),
+                                             ('\n      "subnet": "subnet-0123456789abcdef0",', ''),
+                                             ('"isolation": {', '"isolation": <@>{')),
+     "missing required key 'subnet' in target.isolation")
+
 os.makedirs(ROOT + '/bad', exist_ok=True)
 os.makedirs(ROOT + '/good', exist_ok=True)
 names = set()
@@ -345,8 +596,9 @@ for name, text, frag, hint in cases:
         f.write(text)
     esc = lambda s: s.replace('\\', '\\\\').replace('"', '\\"')
     rows.append(f'    {{"{name}", {line}, {col}, "{esc(frag)}", "{esc(hint)}"}},')
-with open(f'{ROOT}/good/minimal.json', 'w', encoding='utf-8') as f:
-    f.write(BASE)
+for good, text in (('minimal', BASE), ('efs-minimal', EFS), ('s3-minimal', S3), ('ec2-minimal', EC2)):
+    with open(f'{ROOT}/good/{good}.json', 'w', encoding='utf-8') as f:
+        f.write(text)
 for f in os.listdir(ROOT + '/bad'):
     if f.endswith('.json') and f[:-5] not in names:
         os.remove(f'{ROOT}/bad/{f}')
