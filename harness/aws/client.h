@@ -68,4 +68,27 @@ void aws_response_clean_up(struct aws_response *r);
 enum drh_status aws_client_send(struct aws_client *c, const struct aws_request *req,
                                 struct aws_response *resp, struct drh_err *err);
 
+/* One operation of a batch and, after aws_client_send_many(), its outcome
+ * as aws_client_send() gives it: status, resp, err. Caller storage:
+ * aws_batch_init() (req is borrowed: it must outlive the batch) /
+ * aws_batch_clean_up(). */
+struct aws_batch_item {
+    const struct aws_request *req;
+    struct aws_response resp;
+    enum drh_status status;
+    struct drh_err err;
+};
+
+void aws_batch_init(struct aws_batch_item *it, const struct aws_request *req);
+void aws_batch_clean_up(struct aws_batch_item *it);
+
+/* Sends n operations of one service in parallel (at most parallel at a
+ * time over kept-alive connections; 0: 8), each signed and retried as
+ * aws_client_send() would: the items that failed retryably are sent again
+ * together after the longest of their backoffs. Every item gets its own
+ * outcome; the call itself fails only when nothing could be sent (an
+ * unknown service, a bad endpoint), with every item untouched. */
+enum drh_status aws_client_send_many(struct aws_client *c, struct aws_batch_item *items, size_t n,
+                                     int parallel, struct drh_err *err);
+
 #endif

@@ -5,12 +5,15 @@
 
 #include <curl/curl.h>
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 struct http_client {
     CURL *curl;
+    CURLM *multi; /* batches; NULL until the first */
     struct http_options opt;
     char *ca_bundle;
 };
@@ -61,6 +64,8 @@ void http_client_free(struct http_client *c)
     if (!c)
         return;
     curl_easy_cleanup(c->curl);
+    if (c->multi)
+        curl_multi_cleanup(c->multi);
     free(c->ca_bundle);
     free(c);
 }
@@ -153,21 +158,12 @@ static void s_url_for_message(const char *url, char *out, size_t size)
     out[n] = '\0';
 }
 
-enum drh_status http_send(struct http_client *c, const struct http_request *req,
-                          struct http_response *resp, enum http_failure *failure,
-                          struct drh_err *err)
+/* Sets up curl for req: the options, headers (*list, caller frees) and
+ * the sink that receives the response. */
+static void s_setup(struct http_client *c, CURL *curl, const struct http_request *req,
+                    struct s_sink *sink, struct curl_slist **list)
 {
-    CURL *curl = c->curl;
-    struct curl_slist *list = NULL;
-    struct s_sink sink = {resp, c->opt.max_body, 0};
-    enum drh_status status = DRH_OK;
-
-    if (failure)
-        *failure = HTTP_FAIL_NONE;
-    http_response_clean_up(resp);
-    http_response_init(resp);
     curl_easy_reset(curl);
-
     curl_easy_setopt(curl, CURLOPT_URL, req->url);
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, req->method);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -187,34 +183,38 @@ enum drh_status http_send(struct http_client *c, const struct http_request *req,
         curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
     }
     /* curl adds these unless told not to; SigV4 signed exactly what we send. */
-    list = curl_slist_append(list, "Expect:");
-    list = curl_slist_append(list, "Accept:");
+    *list = curl_slist_append(*list, "Expect:");
+    *list = curl_slist_append(*list, "Accept:");
     if (req->headers && !headers_get(req->headers, "Content-Type"))
-        list = curl_slist_append(list, "Content-Type:");
+        *list = curl_slist_append(*list, "Content-Type:");
     for (size_t i = 0; req->headers && i < req->headers->n; i++) {
         const struct header *h = &req->headers->v[i];
         if (strcasecmp(h->name, "Content-Length") == 0)
             continue; /* curl computes it from the body */
         char *line = h->value[0] ? xasprintf("%s: %s", h->name, h->value)
                                  : xasprintf("%s;", h->name);
-        list = curl_slist_append(list, line);
+        *list = curl_slist_append(*list, line);
         free(line);
     }
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, *list);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, s_on_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, sink);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, s_on_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &sink);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, sink);
+}
 
-    CURLcode rc = curl_easy_perform(curl);
+/* The outcome of a finished transfer. */
+static enum drh_status s_finish(struct http_client *c, CURL *curl, CURLcode rc,
+                                const struct http_request *req, struct s_sink *sink,
+                                enum http_failure *failure, struct drh_err *err)
+{
     char where[512];
     s_url_for_message(req->url, where, sizeof where);
-    if (sink.too_big) {
-        status = drh_err_set(err, DRH_E_PARSE, "%s %s: response body larger than %zu bytes",
-                             req->method, where, c->opt.max_body);
+    if (sink->too_big) {
         if (failure)
             *failure = HTTP_FAIL_OTHER;
-        goto done;
+        return drh_err_set(err, DRH_E_PARSE, "%s %s: response body larger than %zu bytes",
+                           req->method, where, c->opt.max_body);
     }
     if (rc != CURLE_OK) {
         enum http_failure kind = s_classify(rc);
@@ -223,16 +223,122 @@ enum drh_status http_send(struct http_client *c, const struct http_request *req,
         enum drh_status code = kind == HTTP_FAIL_TIMEOUT ? DRH_E_TIMEOUT
                                : kind == HTTP_FAIL_TLS   ? DRH_E_TLS
                                                          : DRH_E_NET;
-        status = drh_err_set(err, code, "%s %s: %s", req->method, where, curl_easy_strerror(rc));
+        drh_err_set(err, code, "%s %s: %s", req->method, where, curl_easy_strerror(rc));
         if (kind == HTTP_FAIL_TLS)
             drh_err_hint(err, "TLS is always verified; for a private CA set AWS_CA_BUNDLE to its PEM file");
         else if (kind == HTTP_FAIL_CONNECT)
             drh_err_hint(err, "check the endpoint (AWS_ENDPOINT_URL, the drill's endpoint override) and the network");
-        goto done;
+        return code;
     }
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &sink->resp->status);
+    return DRH_OK;
+}
 
-done:
+enum drh_status http_send(struct http_client *c, const struct http_request *req,
+                          struct http_response *resp, enum http_failure *failure,
+                          struct drh_err *err)
+{
+    struct curl_slist *list = NULL;
+    struct s_sink sink = {resp, c->opt.max_body, 0};
+    if (failure)
+        *failure = HTTP_FAIL_NONE;
+    http_response_clean_up(resp);
+    http_response_init(resp);
+    s_setup(c, c->curl, req, &sink, &list);
+    CURLcode rc = curl_easy_perform(c->curl);
+    enum drh_status status = s_finish(c, c->curl, rc, req, &sink, failure, err);
     curl_slist_free_all(list);
     return status;
+}
+
+void http_batch_init(struct http_batch_item *it)
+{
+    memset(it, 0, sizeof *it);
+    http_response_init(&it->resp);
+}
+
+void http_batch_clean_up(struct http_batch_item *it)
+{
+    http_response_clean_up(&it->resp);
+}
+
+/* One connection slot of a batch: an easy handle reused for many requests. */
+struct s_slot {
+    CURL *curl;
+    struct curl_slist *list;
+    struct s_sink sink;
+    size_t item; /* the item in flight; SIZE_MAX when idle */
+};
+
+void http_send_many(struct http_client *c, struct http_batch_item *items, size_t n,
+                    int parallel)
+{
+    if (parallel <= 0)
+        parallel = 8;
+    if ((size_t)parallel > n)
+        parallel = (int)n;
+    if (n == 0)
+        return;
+    if (!c->multi) {
+        c->multi = curl_multi_init();
+        curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, 64L);
+    }
+    struct s_slot *slots = xcalloc((size_t)parallel, sizeof *slots);
+    size_t next = 0, done = 0;
+    for (int i = 0; i < parallel; i++) {
+        slots[i].curl = curl_easy_init();
+        slots[i].item = SIZE_MAX;
+    }
+    while (done < n) {
+        /* fill idle slots */
+        for (int i = 0; i < parallel && next < n; i++) {
+            struct s_slot *s = &slots[i];
+            if (s->item != SIZE_MAX)
+                continue;
+            struct http_batch_item *it = &items[next];
+            it->failure = HTTP_FAIL_NONE;
+            it->status = DRH_OK;
+            drh_err_clear(&it->err);
+            http_response_clean_up(&it->resp);
+            http_response_init(&it->resp);
+            s->sink = (struct s_sink){&it->resp, c->opt.max_body, 0};
+            s->list = NULL;
+            if (!s->curl) {
+                it->status = drh_err_set(&it->err, DRH_E_INTERNAL, "cannot create a curl handle");
+                it->failure = HTTP_FAIL_OTHER;
+                next++;
+                done++;
+                continue;
+            }
+            s_setup(c, s->curl, &it->req, &s->sink, &s->list);
+            curl_easy_setopt(s->curl, CURLOPT_PRIVATE, s);
+            s->item = next++;
+            curl_multi_add_handle(c->multi, s->curl);
+        }
+        int running = 0;
+        curl_multi_perform(c->multi, &running);
+        CURLMsg *m;
+        int left;
+        bool finished = false;
+        while ((m = curl_multi_info_read(c->multi, &left))) {
+            if (m->msg != CURLMSG_DONE)
+                continue;
+            struct s_slot *s = NULL;
+            curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&s);
+            CURLcode rc = m->data.result;
+            curl_multi_remove_handle(c->multi, m->easy_handle);
+            struct http_batch_item *it = &items[s->item];
+            it->status = s_finish(c, s->curl, rc, &it->req, &s->sink, &it->failure, &it->err);
+            curl_slist_free_all(s->list);
+            s->list = NULL;
+            s->item = SIZE_MAX;
+            done++;
+            finished = true;
+        }
+        if (!finished && running > 0)
+            curl_multi_poll(c->multi, NULL, 0, 1000, NULL);
+    }
+    for (int i = 0; i < parallel; i++)
+        curl_easy_cleanup(slots[i].curl);
+    free(slots);
 }

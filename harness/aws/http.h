@@ -1,8 +1,10 @@
 /*
  * HTTP over libcurl: the only module that includes curl/curl.h. One client
- * holds one easy handle, so connections are kept alive between calls; a
- * client is used by one thread at a time. TLS is always verified; a CA
- * bundle (AWS_CA_BUNDLE) may replace the system store.
+ * holds one easy handle, so connections are kept alive between calls, and,
+ * for batches (http_send_many), a multi handle whose connection cache keeps
+ * up to P connections alive between batches; a client is used by one thread
+ * at a time. TLS is always verified; a CA bundle (AWS_CA_BUNDLE) may replace
+ * the system store.
  */
 #ifndef DRH_AWS_HTTP_H
 #define DRH_AWS_HTTP_H
@@ -61,5 +63,27 @@ enum drh_status http_send(struct http_client *c, const struct http_request *req,
                           struct drh_err *err);
 
 void http_global_init(void);
+
+/* One request of a batch and, after http_send_many(), its outcome: status
+ * DRH_OK with resp filled (any HTTP status), or the error and failure kind
+ * http_send() would have given. Caller storage: http_batch_init() before
+ * the first batch, http_batch_clean_up() after the last. */
+struct http_batch_item {
+    struct http_request req;
+    struct http_response resp;
+    enum http_failure failure;
+    enum drh_status status;
+    struct drh_err err;
+};
+
+void http_batch_init(struct http_batch_item *it);
+void http_batch_clean_up(struct http_batch_item *it);
+
+/* Runs the n requests with at most parallel (0: 8) of them in flight at a
+ * time, each over a kept-alive connection of c's multi handle, and fills
+ * every item's outcome (responses are reset first). Returns when all are
+ * done. */
+void http_send_many(struct http_client *c, struct http_batch_item *items, size_t n,
+                    int parallel);
 
 #endif
