@@ -29,6 +29,13 @@ struct probe_result {
 void probe_run(struct db_conn *c, const struct drill_probe *p, const char *base_dir,
                struct probe_result *out);
 
+/* Runs one probe of a restored file tree (efs: manifest, files, canary;
+ * probe_files.c) rooted at root, read without following symbolic links
+ * inside it. base_dir resolves a relative manifest path; t0_wall (epoch
+ * seconds) is T0 for the files probe's max_age. Verdicts as probe_run(). */
+void probe_tree_run(const char *root, const struct drill_probe *p, const char *base_dir,
+                    double t0_wall, struct probe_result *out);
+
 /* "pass", "fail", "error". */
 const char *probe_verdict_name(enum probe_verdict v);
 

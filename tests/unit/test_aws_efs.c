@@ -1,0 +1,268 @@
+/* Tests of the EFS module (harness/aws/efs.c) against the local emulator
+ * (fixtures/emulator: botocore checks every signature and parses every
+ * request with the efs model), started once per test process by
+ * support/dbfixture.c: a seeded file system is described, tagged and its
+ * tags listed; a mount target is made in a real subnet, described by file
+ * system and by id, and deleted; the file system is deleted; and each
+ * not-found fault maps to DRH_E_NOTFOUND. Inactive where the emulator
+ * cannot run. */
+#include "support/dbfixture.h"
+#include "support/testenv.h"
+#include "support/testreg.h"
+
+#include "aws/call.h"
+#include "aws/creds.h"
+#include "aws/efs.h"
+#include "aws/http.h"
+#include "mem.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EFS_OK(call)                                                                               \
+    do {                                                                                           \
+        enum drh_status efs_st_ = (call);                                                          \
+        if (efs_st_ != DRH_OK)                                                                     \
+            TEST_FAILF("%s: %s: %s", #call, drh_status_name(efs_st_), err.msg);                    \
+    } while (0)
+
+/* The emulator's endpoint, from its state directory. Caller frees. */
+static char *s_endpoint(void)
+{
+    char *path = xasprintf("%s/state/endpoint", dbfixture_dir());
+    char *text = test_read_file(path);
+    free(path);
+    if (text)
+        text[strcspn(text, "\r\n")] = '\0';
+    return text;
+}
+
+/* POSTs body to the admin API; *out its JSON answer (caller frees). */
+static int s_admin(const char *path, const char *body, struct json **out)
+{
+    char *endpoint = s_endpoint();
+    struct http_client *h = http_client_new(NULL);
+    struct http_response r;
+    http_response_init(&r);
+    char *url = xasprintf("%s/_emulator%s", endpoint ? endpoint : "http://127.0.0.1:1", path);
+    struct headers hd;
+    headers_init(&hd);
+    headers_add(&hd, "Content-Type", "application/json");
+    struct http_request req = {"POST", url, &hd, body, strlen(body)};
+    struct drh_err err;
+    int ok = http_send(h, &req, &r, NULL, &err) == DRH_OK && r.status == 200 &&
+             json_parse(buf_str(&r.body), r.body.len, out, &err) == DRH_OK;
+    if (!ok)
+        TEST_FAILF("admin %s: HTTP %ld %s", path, r.status, buf_str(&r.body));
+    headers_clean_up(&hd);
+    free(url);
+    free(endpoint);
+    http_response_clean_up(&r);
+    http_client_free(h);
+    return ok;
+}
+
+/* A client of a fixture profile on the real clock (the emulator checks
+ * request times), with the profile's keys from the emulator's files. */
+struct emu {
+    struct testenv *t;
+    struct aws_env env;
+    struct aws_creds_provider *cp;
+    struct aws_client *c;
+};
+
+static int s_client(struct emu *e, const char *profile, const char *region)
+{
+    memset(e, 0, sizeof *e);
+    e->t = testenv_new();
+    char *cfg = xasprintf("%s/state/aws/config", dbfixture_dir());
+    char *creds = xasprintf("%s/state/aws/credentials", dbfixture_dir());
+    char *endpoint = s_endpoint();
+    testenv_set(e->t, "AWS_CONFIG_FILE", cfg);
+    testenv_set(e->t, "AWS_SHARED_CREDENTIALS_FILE", creds);
+    testenv_set(e->t, "AWS_ENDPOINT_URL", endpoint);
+    free(cfg);
+    free(creds);
+    free(endpoint);
+    e->env = e->t->env;
+    e->env.now = NULL;
+    struct aws_creds_options co = {0};
+    co.env = &e->env;
+    co.profile = profile;
+    co.explicit_profile = 1;
+    co.region = region;
+    struct drh_err err;
+    if (aws_creds_chain_new(&co, &e->cp, &err) != DRH_OK) {
+        TEST_FAILF("credentials of %s: %s", profile, err.msg);
+        return 0;
+    }
+    struct aws_client_options o = {0};
+    o.region = region;
+    o.env = &e->env;
+    o.creds = e->cp;
+    if (aws_client_new(&o, &e->c, &err) != DRH_OK) {
+        TEST_FAILF("client: %s", err.msg);
+        return 0;
+    }
+    return 1;
+}
+
+static void s_clean_up(struct emu *e)
+{
+    aws_client_free(e->c);
+    aws_creds_provider_free(e->cp);
+    testenv_free(e->t);
+}
+
+/* EC2 CreateVpc + CreateSubnet in the client's account: the subnet id
+ * (caller frees), NULL on failure. */
+static char *s_subnet(struct aws_client *c)
+{
+    struct aws_params p;
+    aws_params_init(&p);
+    aws_params_add(&p, "CidrBlock", "10.9.0.0/16");
+    struct xml_doc *doc = NULL;
+    const struct xml_node *res = NULL;
+    struct drh_err err;
+    char *vpc = NULL, *subnet = NULL;
+    EFS_OK(aws_query_call(c, "ec2", "CreateVpc", &p, &doc, &res, NULL, &err));
+    vpc = doc ? xml_find_text(res, "vpc/vpcId") : NULL;
+    xml_free(doc);
+    doc = NULL;
+    aws_params_clean_up(&p);
+    if (!vpc) {
+        TEST_FAILF("CreateVpc gave no vpcId");
+        return NULL;
+    }
+    aws_params_init(&p);
+    aws_params_add(&p, "VpcId", vpc);
+    aws_params_add(&p, "CidrBlock", "10.9.1.0/24");
+    EFS_OK(aws_query_call(c, "ec2", "CreateSubnet", &p, &doc, &res, NULL, &err));
+    subnet = doc ? xml_find_text(res, "subnet/subnetId") : NULL;
+    xml_free(doc);
+    aws_params_clean_up(&p);
+    free(vpc);
+    if (!subnet)
+        TEST_FAILF("CreateSubnet gave no subnetId");
+    return subnet;
+}
+
+static void test_file_system_tags_mount_targets(void)
+{
+    struct emu e;
+    if (!s_client(&e, "dr", "us-west-2"))
+        return;
+    struct drh_err err;
+    drh_err_clear(&err);
+    struct json *seeded = NULL;
+    if (!s_admin("/seed/efs", "{\"profile\": \"dr\", \"files\": {\"a.txt\": \"hello\"}}",
+                 &seeded)) {
+        s_clean_up(&e);
+        return;
+    }
+    const char *id = json_get_string(seeded, "file_system_id");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(id);
+
+    struct efs_file_system fs = {0};
+    EFS_OK(efs_describe_file_system(e.c, id, &fs, &err));
+    CU_ASSERT_STRING_EQUAL(fs.id, id);
+    CU_ASSERT_STRING_EQUAL(fs.state, "available");
+    CU_ASSERT_TRUE(fs.encrypted);
+    CU_ASSERT_TRUE(fs.created > 1.6e9);
+    char *want_arn = efs_file_system_arn("us-west-2", "222222222222", id);
+    CU_ASSERT_STRING_EQUAL(fs.arn, want_arn);
+
+    /* tags by id and by ARN */
+    struct aws_tag tags[] = {{"drh:run-id", "run-1"}, {"drh:drill", "efs-unit"}};
+    EFS_OK(efs_tag_resource(e.c, id, tags, 2, &err));
+    struct json *got = NULL;
+    EFS_OK(efs_list_tags(e.c, fs.arn, &got, &err));
+    CU_ASSERT_STRING_EQUAL(json_get_string(got, "drh:run-id"), "run-1");
+    CU_ASSERT_STRING_EQUAL(json_get_string(got, "drh:drill"), "efs-unit");
+    CU_ASSERT_STRING_EQUAL(json_get_string(got, "Name"), "seed");
+    json_free(got);
+
+    /* a mount target in a real subnet */
+    char *subnet = s_subnet(e.c);
+    struct efs_mount_target mt = {0};
+    struct efs_mount_target *v = NULL;
+    size_t n = 0;
+    if (subnet) {
+        const char *sgs[] = {"sg-0123456789abcdef0"};
+        EFS_OK(efs_create_mount_target(e.c, id, subnet, sgs, 1, &mt, &err));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(mt.id);
+        CU_ASSERT_STRING_EQUAL(mt.fs_id, id);
+        CU_ASSERT_STRING_EQUAL(mt.subnet_id, subnet);
+        CU_ASSERT_PTR_NOT_NULL(mt.ip);
+        /* in use: the file system cannot go before its mount target */
+        CU_ASSERT_EQUAL(efs_delete_file_system(e.c, id, &err), DRH_E_AWS);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "FileSystemInUse"));
+        EFS_OK(efs_describe_mount_targets(e.c, id, NULL, &v, &n, &err));
+        CU_ASSERT_EQUAL(n, 1);
+        if (n == 1)
+            CU_ASSERT_STRING_EQUAL(v[0].id, mt.id);
+        efs_mount_targets_free(v, n);
+        v = NULL;
+        EFS_OK(efs_describe_mount_targets(e.c, NULL, mt.id, &v, &n, &err));
+        CU_ASSERT_EQUAL(n, 1);
+        if (n == 1)
+            CU_ASSERT_STRING_EQUAL(v[0].state, "available");
+        efs_mount_targets_free(v, n);
+        v = NULL;
+        EFS_OK(efs_delete_mount_target(e.c, mt.id, &err));
+        CU_ASSERT_EQUAL(efs_describe_mount_targets(e.c, NULL, mt.id, &v, &n, &err), DRH_E_NOTFOUND);
+        CU_ASSERT_EQUAL(efs_delete_mount_target(e.c, mt.id, &err), DRH_E_NOTFOUND);
+    }
+    /* a subnet that does not exist is AWS's refusal, not a crash */
+    CU_ASSERT_EQUAL(efs_create_mount_target(e.c, id, "subnet-0000000000000000", NULL, 0, &mt, &err),
+                    DRH_E_AWS);
+
+    EFS_OK(efs_delete_file_system(e.c, id, &err));
+    CU_ASSERT_EQUAL(efs_describe_file_system(e.c, id, &fs, &err), DRH_E_NOTFOUND);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, id));
+    CU_ASSERT_EQUAL(efs_delete_file_system(e.c, id, &err), DRH_E_NOTFOUND);
+    CU_ASSERT_EQUAL(efs_list_tags(e.c, id, &got, &err), DRH_E_NOTFOUND);
+    CU_ASSERT_EQUAL(efs_describe_mount_targets(e.c, id, NULL, &v, &n, &err), DRH_E_NOTFOUND);
+    /* arguments are checked before anything is sent */
+    CU_ASSERT_EQUAL(efs_describe_mount_targets(e.c, id, mt.id, &v, &n, &err), DRH_E_INPUT);
+    CU_ASSERT_EQUAL(efs_describe_file_system(e.c, "", &fs, &err), DRH_E_INPUT);
+
+    efs_mount_target_clean_up(&mt);
+    efs_file_system_clean_up(&fs);
+    free(subnet);
+    free(want_arn);
+    json_free(seeded);
+    s_clean_up(&e);
+}
+
+/* The file system of another account is not found, as on AWS. */
+static void test_other_account_not_found(void)
+{
+    struct emu e;
+    if (!s_client(&e, "production", "us-east-1"))
+        return;
+    struct drh_err err;
+    drh_err_clear(&err);
+    struct json *seeded = NULL;
+    if (!s_admin("/seed/efs", "{\"profile\": \"dr\", \"files\": {}}", &seeded)) {
+        s_clean_up(&e);
+        return;
+    }
+    const char *id = json_get_string(seeded, "file_system_id");
+    struct efs_file_system fs = {0};
+    CU_ASSERT_EQUAL(efs_describe_file_system(e.c, id, &fs, &err), DRH_E_NOTFOUND);
+    CU_ASSERT_PTR_NULL(fs.id);
+    struct aws_tag tag = {"drh:run-id", "x"};
+    CU_ASSERT_EQUAL(efs_tag_resource(e.c, id, &tag, 1, &err), DRH_E_NOTFOUND);
+    json_free(seeded);
+    s_clean_up(&e);
+}
+
+static const struct test_case cases[] = {
+    {"a file system: describe, tags, mount targets, delete, not found",
+     test_file_system_tags_mount_targets},
+    {"another account's file system is not found", test_other_account_not_found},
+};
+
+TEST_SUITE_FULL("aws-efs", cases, dbfixture_unavailable, dbfixture_start, NULL)
