@@ -244,6 +244,24 @@ char *xml_find_text(const struct xml_node *node, const char *path)
     return xml_text(xml_find(node, path));
 }
 
+char *xml_find_text_nonempty(const struct xml_node *node, const char *path)
+{
+    char *t = xml_find_text(node, path);
+    if (t && !*t) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+bool xml_find_true(const struct xml_node *node, const char *path)
+{
+    char *t = xml_find_text(node, path);
+    bool yes = t && strcmp(t, "true") == 0;
+    free(t);
+    return yes;
+}
+
 char *xml_attr(const struct xml_node *node, const char *name)
 {
     if (!node || !name)

@@ -14,6 +14,7 @@
 
 #include "err.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct xml_doc;
@@ -47,6 +48,10 @@ char *xml_text(const struct xml_node *node);
 const struct xml_node *xml_find(const struct xml_node *node, const char *path);
 /* xml_text(xml_find(node, path)): NULL when absent. Caller frees. */
 char *xml_find_text(const struct xml_node *node, const char *path);
+/* The same, NULL also when the text is empty. Caller frees. */
+char *xml_find_text_nonempty(const struct xml_node *node, const char *path);
+/* Whether the text at path is "true". */
+bool xml_find_true(const struct xml_node *node, const char *path);
 /* The value of node's attribute name (namespaces ignored, references
  * resolved), or NULL when node is NULL or has no such attribute. Caller
  * frees with free(). */

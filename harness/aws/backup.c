@@ -62,37 +62,6 @@ char *backup_vault_arn(const char *region, const char *account, const char *vaul
     return arn;
 }
 
-/* One call; ResourceNotFoundException becomes DRH_E_NOTFOUND, keeping the
- * client's message (service, operation, AWS message, request id). */
-static enum drh_status s_call(struct aws_client *c, const char *op, const char *method,
-                              const char *path, const char *query, const struct json *body,
-                              struct json **out, struct drh_err *err)
-{
-    char *code = NULL;
-    struct json *doc = NULL;
-    enum drh_status st =
-        aws_json_call(c, "backup", op, method, path, query, body, &doc, &code, err);
-    if (st == DRH_E_AWS && code && strcmp(code, "ResourceNotFoundException") == 0) {
-        st = DRH_E_NOTFOUND;
-        if (err)
-            err->code = st;
-    }
-    free(code);
-    if (out)
-        *out = doc;
-    else
-        json_free(doc);
-    return st;
-}
-
-static enum drh_status s_need(const char *value, const char *op, const char *what,
-                              struct drh_err *err)
-{
-    if (value && *value)
-        return DRH_OK;
-    return drh_err_set(err, DRH_E_INPUT, "backup %s: no %s given", op, what);
-}
-
 /* "/backup-vaults/VAULT/recovery-points/ARN" + suffix, each label one
  * encoded segment as botocore writes non-greedy labels. Caller frees. */
 static char *s_rp_path(const char *vault, const char *rp_arn, const char *suffix)
@@ -228,13 +197,22 @@ static enum drh_status s_next_page(const struct json *doc, const char *op, int p
     return DRH_OK;
 }
 
+/* One call; ResourceNotFoundException becomes DRH_E_NOTFOUND. */
+static enum drh_status s_call(struct aws_client *c, const char *op, const char *method,
+                              const char *path, const char *query, const struct json *body,
+                              struct json **out, struct drh_err *err)
+{
+    static const char *const not_found[] = {"ResourceNotFoundException", NULL};
+    return aws_json_call_nf(c, "backup", op, method, path, query, body, not_found, out, err);
+}
+
 enum drh_status backup_list_recovery_points_by_vault(struct aws_client *c, const char *vault,
                                                      const char *resource_arn,
                                                      struct backup_recovery_point **out, size_t *n,
                                                      struct drh_err *err)
 {
     static const char op[] = "ListRecoveryPointsByBackupVault";
-    enum drh_status st = s_need(vault, op, "vault name", err);
+    enum drh_status st = aws_need(vault, "backup", op, "vault name", err);
     if (st != DRH_OK)
         return st;
     char *path = s_rp_path(vault, NULL, "");
@@ -290,9 +268,9 @@ enum drh_status backup_describe_recovery_point(struct aws_client *c, const char 
                                                struct drh_err *err)
 {
     static const char op[] = "DescribeRecoveryPoint";
-    enum drh_status st = s_need(vault, op, "vault name", err);
+    enum drh_status st = aws_need(vault, "backup", op, "vault name", err);
     if (st == DRH_OK)
-        st = s_need(rp_arn, op, "recovery point ARN", err);
+        st = aws_need(rp_arn, "backup", op, "recovery point ARN", err);
     if (st != DRH_OK)
         return st;
     char *path = s_rp_path(vault, rp_arn, "");
@@ -314,9 +292,9 @@ enum drh_status backup_delete_recovery_point(struct aws_client *c, const char *v
                                              const char *rp_arn, struct drh_err *err)
 {
     static const char op[] = "DeleteRecoveryPoint";
-    enum drh_status st = s_need(vault, op, "vault name", err);
+    enum drh_status st = aws_need(vault, "backup", op, "vault name", err);
     if (st == DRH_OK)
-        st = s_need(rp_arn, op, "recovery point ARN", err);
+        st = aws_need(rp_arn, "backup", op, "recovery point ARN", err);
     if (st != DRH_OK)
         return st;
     char *path = s_rp_path(vault, rp_arn, "");
@@ -341,13 +319,13 @@ enum drh_status backup_start_copy_job(struct aws_client *c, const char *vault, c
                                       const char *token, char **job_id, struct drh_err *err)
 {
     static const char op[] = "StartCopyJob";
-    enum drh_status st = s_need(vault, op, "source vault name", err);
+    enum drh_status st = aws_need(vault, "backup", op, "source vault name", err);
     if (st == DRH_OK)
-        st = s_need(rp_arn, op, "recovery point ARN", err);
+        st = aws_need(rp_arn, "backup", op, "recovery point ARN", err);
     if (st == DRH_OK)
-        st = s_need(dest_vault_arn, op, "destination vault ARN", err);
+        st = aws_need(dest_vault_arn, "backup", op, "destination vault ARN", err);
     if (st == DRH_OK)
-        st = s_need(iam_role_arn, op, "IAM role ARN", err);
+        st = aws_need(iam_role_arn, "backup", op, "IAM role ARN", err);
     if (st != DRH_OK)
         return st;
     struct json *body = json_new_object();
@@ -396,7 +374,7 @@ enum drh_status backup_describe_copy_job(struct aws_client *c, const char *job_i
                                          struct backup_job *out, struct drh_err *err)
 {
     static const char op[] = "DescribeCopyJob";
-    enum drh_status st = s_need(job_id, op, "copy job id", err);
+    enum drh_status st = aws_need(job_id, "backup", op, "copy job id", err);
     if (st != DRH_OK)
         return st;
     char *path = s_label_path("/copy-jobs/", job_id, "");
@@ -415,9 +393,9 @@ enum drh_status backup_get_restore_metadata(struct aws_client *c, const char *va
                                             struct drh_err *err)
 {
     static const char op[] = "GetRecoveryPointRestoreMetadata";
-    enum drh_status st = s_need(vault, op, "vault name", err);
+    enum drh_status st = aws_need(vault, "backup", op, "vault name", err);
     if (st == DRH_OK)
-        st = s_need(rp_arn, op, "recovery point ARN", err);
+        st = aws_need(rp_arn, "backup", op, "recovery point ARN", err);
     if (st != DRH_OK)
         return st;
     char *path = s_rp_path(vault, rp_arn, "/restore-metadata");
@@ -440,7 +418,7 @@ enum drh_status backup_start_restore_job(struct aws_client *c, const char *rp_ar
                                          char **job_id, struct drh_err *err)
 {
     static const char op[] = "StartRestoreJob";
-    enum drh_status st = s_need(rp_arn, op, "recovery point ARN", err);
+    enum drh_status st = aws_need(rp_arn, "backup", op, "recovery point ARN", err);
     if (st != DRH_OK)
         return st;
     if (!metadata)
@@ -471,7 +449,7 @@ enum drh_status backup_describe_restore_job(struct aws_client *c, const char *jo
                                             struct backup_job *out, struct drh_err *err)
 {
     static const char op[] = "DescribeRestoreJob";
-    enum drh_status st = s_need(job_id, op, "restore job id", err);
+    enum drh_status st = aws_need(job_id, "backup", op, "restore job id", err);
     if (st != DRH_OK)
         return st;
     char *path = s_label_path("/restore-jobs/", job_id, "");
@@ -488,7 +466,7 @@ enum drh_status backup_tag_resource(struct aws_client *c, const char *arn,
                                     const struct aws_tag *tags, size_t n, struct drh_err *err)
 {
     static const char op[] = "TagResource";
-    enum drh_status st = s_need(arn, op, "resource ARN", err);
+    enum drh_status st = aws_need(arn, "backup", op, "resource ARN", err);
     if (st != DRH_OK)
         return st;
     if (n == 0)
@@ -509,7 +487,7 @@ enum drh_status backup_list_tags(struct aws_client *c, const char *arn, struct j
                                  struct drh_err *err)
 {
     static const char op[] = "ListTags";
-    enum drh_status st = s_need(arn, op, "resource ARN", err);
+    enum drh_status st = aws_need(arn, "backup", op, "resource ARN", err);
     if (st != DRH_OK)
         return st;
     char *path = s_label_path("/tags/", arn, "/");

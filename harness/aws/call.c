@@ -86,3 +86,68 @@ enum drh_status aws_json_call(struct aws_client *c, const char *service, const c
     free(text);
     return st;
 }
+
+static bool s_listed(const char *code, const char *const *codes)
+{
+    for (size_t i = 0; code && codes && codes[i]; i++)
+        if (strcmp(code, codes[i]) == 0)
+            return true;
+    return false;
+}
+
+static enum drh_status s_not_found(enum drh_status st, char *code, const char *const *not_found,
+                                   struct drh_err *err)
+{
+    if (st == DRH_E_AWS && s_listed(code, not_found)) {
+        st = DRH_E_NOTFOUND;
+        if (err)
+            err->code = st;
+    }
+    free(code);
+    return st;
+}
+
+enum drh_status aws_query_call_nf(struct aws_client *c, const char *service, const char *action,
+                                  const struct aws_params *params, const char *const *not_found,
+                                  struct xml_doc **doc_out, const struct xml_node **result_out,
+                                  struct drh_err *err)
+{
+    char *code = NULL;
+    struct xml_doc *doc = NULL;
+    const struct xml_node *result = NULL;
+    enum drh_status st = aws_query_call(c, service, action, params, &doc,
+                                        doc_out ? &result : NULL, &code, err);
+    st = s_not_found(st, code, not_found, err);
+    if (st == DRH_OK && doc_out) {
+        *doc_out = doc;
+        *result_out = result;
+    } else {
+        xml_free(doc);
+    }
+    return st;
+}
+
+enum drh_status aws_json_call_nf(struct aws_client *c, const char *service, const char *operation,
+                                 const char *method, const char *path, const char *query,
+                                 const struct json *body, const char *const *not_found,
+                                 struct json **out, struct drh_err *err)
+{
+    char *code = NULL;
+    struct json *doc = NULL;
+    enum drh_status st =
+        aws_json_call(c, service, operation, method, path, query, body, &doc, &code, err);
+    st = s_not_found(st, code, not_found, err);
+    if (out)
+        *out = doc;
+    else
+        json_free(doc);
+    return st;
+}
+
+enum drh_status aws_need(const char *value, const char *service, const char *operation,
+                         const char *what, struct drh_err *err)
+{
+    if (value && *value)
+        return DRH_OK;
+    return drh_err_set(err, DRH_E_INPUT, "%s %s: no %s given", service, operation, what);
+}

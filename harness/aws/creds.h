@@ -85,5 +85,8 @@ void aws_creds_provider_free(struct aws_creds_provider *p);
 /* Parses an RFC 3339 / ISO 8601 UTC time as the credential sources give it
  * ("2026-11-22T03:04:05Z", fractions and +00:00 accepted); -1 if malformed. */
 time_t aws_parse_time(const char *s);
+/* The same with the fraction of a second kept (service timestamps such as
+ * "2026-11-22T03:04:05.123Z"); -1 if malformed or NULL. */
+double aws_parse_time_frac(const char *s);
 
 #endif

@@ -66,6 +66,20 @@ time_t aws_parse_time(const char *s)
     return t == (time_t)-1 ? -1 : t - offset;
 }
 
+double aws_parse_time_frac(const char *s)
+{
+    time_t t = s ? aws_parse_time(s) : -1;
+    if (t < 0)
+        return -1;
+    double frac = 0;
+    if (strlen(s) > 19 && s[19] == '.') {
+        double scale = 0.1;
+        for (const char *p = s + 20; *p >= '0' && *p <= '9'; p++, scale /= 10)
+            frac += (*p - '0') * scale;
+    }
+    return (double)t + frac;
+}
+
 enum drh_status creds_from_json(const char *what, const char *text, size_t len,
                                 const char *token_key, struct aws_credentials *out,
                                 struct drh_err *err)

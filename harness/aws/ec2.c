@@ -114,89 +114,12 @@ bool ec2_perms_allow(const struct ec2_perms *p, const char *account)
     return false;
 }
 
-static bool s_not_found(const char *code)
-{
-    static const char *const codes[] = {"InvalidAMIID.NotFound", "InvalidInstanceID.NotFound",
-                                        "InvalidSnapshot.NotFound"};
-    for (size_t i = 0; code && i < sizeof codes / sizeof codes[0]; i++)
-        if (strcmp(code, codes[i]) == 0)
-            return true;
-    return false;
-}
-
-/* One call; a not-found error becomes DRH_E_NOTFOUND, keeping the client's
- * message. doc_out NULL: the result is not needed. */
-static enum drh_status s_call(struct aws_client *c, const char *action, const struct aws_params *p,
-                              struct xml_doc **doc_out, const struct xml_node **result_out,
-                              struct drh_err *err)
-{
-    char *code = NULL;
-    struct xml_doc *doc = NULL;
-    const struct xml_node *result = NULL;
-    enum drh_status st = aws_query_call(c, "ec2", action, p, &doc, &result, &code, err);
-    if (st == DRH_E_AWS && s_not_found(code)) {
-        st = DRH_E_NOTFOUND;
-        if (err)
-            err->code = st;
-    }
-    free(code);
-    if (st == DRH_OK && doc_out) {
-        *doc_out = doc;
-        *result_out = result;
-    } else {
-        xml_free(doc);
-    }
-    return st;
-}
-
-static enum drh_status s_need(const char *value, const char *op, const char *what,
-                              struct drh_err *err)
-{
-    if (value && *value)
-        return DRH_OK;
-    return drh_err_set(err, DRH_E_INPUT, "ec2 %s: no %s given", op, what);
-}
-
-/* Text of a child element; NULL when absent or empty. Caller frees. */
-static char *s_text(const struct xml_node *n, const char *path)
-{
-    char *t = xml_find_text(n, path);
-    if (t && !*t) {
-        free(t);
-        return NULL;
-    }
-    return t;
-}
-
-static bool s_true(const struct xml_node *n, const char *path)
-{
-    char *t = xml_find_text(n, path);
-    bool yes = t && strcmp(t, "true") == 0;
-    free(t);
-    return yes;
-}
-
-/* An ISO 8601 time with its fraction of a second kept; -1 if malformed. */
-static double s_iso_time(const char *s)
-{
-    time_t t = aws_parse_time(s);
-    if (t < 0)
-        return -1;
-    double frac = 0;
-    if (strlen(s) > 19 && s[19] == '.') {
-        double scale = 0.1;
-        for (const char *p = s + 20; *p >= '0' && *p <= '9'; p++, scale /= 10)
-            frac += (*p - '0') * scale;
-    }
-    return (double)t + frac;
-}
-
 static void s_tags(const struct xml_node *n, struct ec2_tags *out)
 {
     size_t cap = 0;
     for (const struct xml_node *it = xml_child(xml_child(n, "tagSet"), "item"); it;
          it = xml_next(it)) {
-        char *k = s_text(it, "key");
+        char *k = xml_find_text_nonempty(it, "key");
         if (!k)
             continue;
         if (out->n == cap) {
@@ -235,12 +158,12 @@ static enum drh_status s_next_page(const struct xml_node *result, const char *op
 static enum drh_status s_image(const struct xml_node *n, struct ec2_image *out, struct drh_err *err)
 {
     struct ec2_image im = {0};
-    im.id = s_text(n, "imageId");
+    im.id = xml_find_text_nonempty(n, "imageId");
     if (!im.id)
         return drh_err_set(err, DRH_E_PARSE, "ec2 DescribeImages: an image without imageId");
-    char *created = s_text(n, "creationDate");
+    char *created = xml_find_text_nonempty(n, "creationDate");
     if (created) {
-        im.created = s_iso_time(created);
+        im.created = aws_parse_time_frac(created);
         if (im.created < 0) {
             drh_err_set(err, DRH_E_PARSE,
                         "ec2 DescribeImages: image '%s': creationDate '%.40s' is not an ISO "
@@ -252,14 +175,14 @@ static enum drh_status s_image(const struct xml_node *n, struct ec2_image *out, 
         }
         free(created);
     }
-    im.name = s_text(n, "name");
-    im.state = s_text(n, "imageState");
-    im.owner = s_text(n, "imageOwnerId");
+    im.name = xml_find_text_nonempty(n, "name");
+    im.state = xml_find_text_nonempty(n, "imageState");
+    im.owner = xml_find_text_nonempty(n, "imageOwnerId");
     size_t cap = 0;
     for (const struct xml_node *b = xml_child(xml_child(n, "blockDeviceMapping"), "item"); b;
          b = xml_next(b)) {
-        char *snap = s_text(b, "ebs/snapshotId");
-        if (s_true(b, "ebs/encrypted"))
+        char *snap = xml_find_text_nonempty(b, "ebs/snapshotId");
+        if (xml_find_true(b, "ebs/encrypted"))
             im.encrypted = true;
         if (!snap)
             continue;
@@ -272,6 +195,17 @@ static enum drh_status s_image(const struct xml_node *n, struct ec2_image *out, 
     s_tags(n, &im.tags);
     *out = im;
     return DRH_OK;
+}
+
+/* One call; a not-found error becomes DRH_E_NOTFOUND. doc_out NULL: the
+ * result is not needed. */
+static enum drh_status s_call(struct aws_client *c, const char *action, const struct aws_params *p,
+                              struct xml_doc **doc_out, const struct xml_node **result_out,
+                              struct drh_err *err)
+{
+    static const char *const not_found[] = {"InvalidAMIID.NotFound", "InvalidInstanceID.NotFound",
+                                              "InvalidSnapshot.NotFound", NULL};
+    return aws_query_call_nf(c, "ec2", action, p, not_found, doc_out, result_out, err);
 }
 
 enum drh_status ec2_describe_images(struct aws_client *c, const struct ec2_image_query *q,
@@ -335,7 +269,7 @@ done:
 enum drh_status ec2_describe_image(struct aws_client *c, const char *image_id,
                                    struct ec2_image *out, struct drh_err *err)
 {
-    enum drh_status st = s_need(image_id, "DescribeImages", "image id", err);
+    enum drh_status st = aws_need(image_id, "ec2", "DescribeImages", "image id", err);
     if (st != DRH_OK)
         return st;
     struct ec2_image_query q = {.image_id = image_id};
@@ -364,11 +298,11 @@ static void s_perms(const struct xml_node *list, struct ec2_perms *out)
 {
     size_t cap = 0;
     for (const struct xml_node *it = xml_child(list, "item"); it; it = xml_next(it)) {
-        char *g = s_text(it, "group");
+        char *g = xml_find_text_nonempty(it, "group");
         if (g && strcmp(g, "all") == 0)
             out->public_ = true;
         free(g);
-        char *u = s_text(it, "userId");
+        char *u = xml_find_text_nonempty(it, "userId");
         if (!u)
             continue;
         if (out->n == cap) {
@@ -383,7 +317,7 @@ static enum drh_status s_attribute(struct aws_client *c, const char *op, const c
                                    const char *id, const char *attr, const char *list,
                                    struct ec2_perms *out, struct drh_err *err)
 {
-    enum drh_status st = s_need(id, op, id_key, err);
+    enum drh_status st = aws_need(id, "ec2", op, id_key, err);
     if (st != DRH_OK)
         return st;
     struct aws_params p;
@@ -422,7 +356,7 @@ enum drh_status ec2_snapshot_volume_permissions(struct aws_client *c, const char
 static enum drh_status s_simple(struct aws_client *c, const char *op, const char *key,
                                 const char *id, struct drh_err *err)
 {
-    enum drh_status st = s_need(id, op, key, err);
+    enum drh_status st = aws_need(id, "ec2", op, key, err);
     if (st != DRH_OK)
         return st;
     struct aws_params p;
@@ -442,7 +376,7 @@ static enum drh_status s_call_text(struct aws_client *c, const char *op, const s
     enum drh_status st = s_call(c, op, p, &doc, &result, err);
     if (st != DRH_OK)
         return st;
-    char *v = s_text(result, path);
+    char *v = xml_find_text_nonempty(result, path);
     xml_free(doc);
     if (!v)
         return drh_err_set(err, DRH_E_PARSE, "ec2 %s: the response has no %s", op, path);
@@ -453,11 +387,11 @@ static enum drh_status s_call_text(struct aws_client *c, const char *op, const s
 enum drh_status ec2_copy_image(struct aws_client *c, const struct ec2_copy *cp, char **image_id,
                                struct drh_err *err)
 {
-    enum drh_status st = s_need(cp->source_image_id, "CopyImage", "source image", err);
+    enum drh_status st = aws_need(cp->source_image_id, "ec2", "CopyImage", "source image", err);
     if (st == DRH_OK)
-        st = s_need(cp->source_region, "CopyImage", "source region", err);
+        st = aws_need(cp->source_region, "ec2", "CopyImage", "source region", err);
     if (st == DRH_OK)
-        st = s_need(cp->name, "CopyImage", "name", err);
+        st = aws_need(cp->name, "ec2", "CopyImage", "name", err);
     if (st != DRH_OK)
         return st;
     struct aws_params p;
@@ -491,7 +425,7 @@ enum drh_status ec2_deregister_image(struct aws_client *c, const char *image_id,
 enum drh_status ec2_describe_snapshot(struct aws_client *c, const char *snapshot_id,
                                       struct ec2_snapshot *out, struct drh_err *err)
 {
-    enum drh_status st = s_need(snapshot_id, "DescribeSnapshots", "snapshot id", err);
+    enum drh_status st = aws_need(snapshot_id, "ec2", "DescribeSnapshots", "snapshot id", err);
     if (st != DRH_OK)
         return st;
     struct aws_params p;
@@ -505,14 +439,14 @@ enum drh_status ec2_describe_snapshot(struct aws_client *c, const char *snapshot
         return st;
     const struct xml_node *it = xml_child(xml_child(result, "snapshotSet"), "item");
     struct ec2_snapshot s = {0};
-    s.id = it ? s_text(it, "snapshotId") : NULL;
+    s.id = it ? xml_find_text_nonempty(it, "snapshotId") : NULL;
     if (!s.id) {
         st =
             drh_err_set(err, DRH_E_NOTFOUND,
                         "ec2 DescribeSnapshots: snapshot '%s' is not in the response", snapshot_id);
     } else {
-        s.state = s_text(it, "status");
-        s.owner = s_text(it, "ownerId");
+        s.state = xml_find_text_nonempty(it, "status");
+        s.owner = xml_find_text_nonempty(it, "ownerId");
         s_tags(it, &s.tags);
         ec2_snapshot_clean_up(out);
         *out = s;
@@ -534,9 +468,9 @@ enum drh_status ec2_delete_snapshot(struct aws_client *c, const char *snapshot_i
 enum drh_status ec2_run_instance(struct aws_client *c, const struct ec2_launch *l,
                                  char **instance_id, struct drh_err *err)
 {
-    enum drh_status st = s_need(l->image_id, "RunInstances", "image id", err);
+    enum drh_status st = aws_need(l->image_id, "ec2", "RunInstances", "image id", err);
     if (st == DRH_OK)
-        st = s_need(l->instance_type, "RunInstances", "instance type", err);
+        st = aws_need(l->instance_type, "ec2", "RunInstances", "instance type", err);
     if (st != DRH_OK)
         return st;
     struct aws_params p;
@@ -570,7 +504,7 @@ enum drh_status ec2_run_instance(struct aws_client *c, const struct ec2_launch *
 enum drh_status ec2_describe_instance(struct aws_client *c, const char *instance_id,
                                       struct ec2_instance *out, struct drh_err *err)
 {
-    enum drh_status st = s_need(instance_id, "DescribeInstances", "instance id", err);
+    enum drh_status st = aws_need(instance_id, "ec2", "DescribeInstances", "instance id", err);
     if (st != DRH_OK)
         return st;
     struct aws_params p;
@@ -584,18 +518,18 @@ enum drh_status ec2_describe_instance(struct aws_client *c, const char *instance
         return st;
     const struct xml_node *it = xml_find(result, "reservationSet/item/instancesSet/item");
     struct ec2_instance i = {0};
-    i.id = it ? s_text(it, "instanceId") : NULL;
+    i.id = it ? xml_find_text_nonempty(it, "instanceId") : NULL;
     if (!i.id) {
         st =
             drh_err_set(err, DRH_E_NOTFOUND,
                         "ec2 DescribeInstances: instance '%s' is not in the response", instance_id);
     } else {
-        i.state = s_text(it, "instanceState/name");
-        i.image_id = s_text(it, "imageId");
-        i.private_ip = s_text(it, "privateIpAddress");
-        i.public_ip = s_text(it, "ipAddress");
-        i.subnet = s_text(it, "subnetId");
-        i.vpc = s_text(it, "vpcId");
+        i.state = xml_find_text_nonempty(it, "instanceState/name");
+        i.image_id = xml_find_text_nonempty(it, "imageId");
+        i.private_ip = xml_find_text_nonempty(it, "privateIpAddress");
+        i.public_ip = xml_find_text_nonempty(it, "ipAddress");
+        i.subnet = xml_find_text_nonempty(it, "subnetId");
+        i.vpc = xml_find_text_nonempty(it, "vpcId");
         s_tags(it, &i.tags);
         ec2_instance_clean_up(out);
         *out = i;
@@ -607,7 +541,7 @@ enum drh_status ec2_describe_instance(struct aws_client *c, const char *instance
 enum drh_status ec2_describe_instance_status(struct aws_client *c, const char *instance_id,
                                              struct ec2_instance_status *out, struct drh_err *err)
 {
-    enum drh_status st = s_need(instance_id, "DescribeInstanceStatus", "instance id", err);
+    enum drh_status st = aws_need(instance_id, "ec2", "DescribeInstanceStatus", "instance id", err);
     if (st != DRH_OK)
         return st;
     struct aws_params p;
@@ -623,9 +557,9 @@ enum drh_status ec2_describe_instance_status(struct aws_client *c, const char *i
     const struct xml_node *it = xml_child(xml_child(result, "instanceStatusSet"), "item");
     struct ec2_instance_status s = {0};
     /* Right after launch AWS may list no status yet. */
-    s.state = it ? s_text(it, "instanceState/name") : NULL;
-    s.instance_status = it ? s_text(it, "instanceStatus/status") : NULL;
-    s.system_status = it ? s_text(it, "systemStatus/status") : NULL;
+    s.state = it ? xml_find_text_nonempty(it, "instanceState/name") : NULL;
+    s.instance_status = it ? xml_find_text_nonempty(it, "instanceStatus/status") : NULL;
+    s.system_status = it ? xml_find_text_nonempty(it, "systemStatus/status") : NULL;
     if (!s.state)
         s.state = xstrdup("pending");
     if (!s.instance_status)
@@ -641,9 +575,9 @@ enum drh_status ec2_describe_instance_status(struct aws_client *c, const char *i
 enum drh_status ec2_find_instances(struct aws_client *c, const char *tag_key, const char *tag_value,
                                    char ***ids, size_t *n, struct drh_err *err)
 {
-    enum drh_status st = s_need(tag_key, "DescribeInstances", "tag key", err);
+    enum drh_status st = aws_need(tag_key, "ec2", "DescribeInstances", "tag key", err);
     if (st == DRH_OK)
-        st = s_need(tag_value, "DescribeInstances", "tag value", err);
+        st = aws_need(tag_value, "ec2", "DescribeInstances", "tag value", err);
     if (st != DRH_OK)
         return st;
     char **v = NULL;
@@ -669,7 +603,7 @@ enum drh_status ec2_find_instances(struct aws_client *c, const char *tag_key, co
              r = xml_next(r))
             for (const struct xml_node *it = xml_child(xml_child(r, "instancesSet"), "item"); it;
                  it = xml_next(it)) {
-                char *id = s_text(it, "instanceId");
+                char *id = xml_find_text_nonempty(it, "instanceId");
                 if (!id)
                     continue;
                 if (len == cap) {
@@ -723,9 +657,9 @@ enum drh_status ec2_create_tags(struct aws_client *c, const char *const *ids, si
 enum drh_status ec2_get_tag(struct aws_client *c, const char *resource_id, const char *key,
                             char **value, struct drh_err *err)
 {
-    enum drh_status st = s_need(resource_id, "DescribeTags", "resource id", err);
+    enum drh_status st = aws_need(resource_id, "ec2", "DescribeTags", "resource id", err);
     if (st == DRH_OK)
-        st = s_need(key, "DescribeTags", "tag key", err);
+        st = aws_need(key, "ec2", "DescribeTags", "tag key", err);
     if (st != DRH_OK)
         return st;
     struct aws_params p;

@@ -61,37 +61,6 @@ char *efs_file_system_arn(const char *region, const char *account, const char *f
     return arn;
 }
 
-/* One call; the not-found errors become DRH_E_NOTFOUND, keeping the
- * client's message (service, operation, AWS message, request id). */
-static enum drh_status s_call(struct aws_client *c, const char *op, const char *method,
-                              const char *path, const char *query, const struct json *body,
-                              struct json **out, struct drh_err *err)
-{
-    char *code = NULL;
-    struct json *doc = NULL;
-    enum drh_status st = aws_json_call(c, "efs", op, method, path, query, body, &doc, &code, err);
-    if (st == DRH_E_AWS && code &&
-        (strcmp(code, "FileSystemNotFound") == 0 || strcmp(code, "MountTargetNotFound") == 0)) {
-        st = DRH_E_NOTFOUND;
-        if (err)
-            err->code = st;
-    }
-    free(code);
-    if (out)
-        *out = doc;
-    else
-        json_free(doc);
-    return st;
-}
-
-static enum drh_status s_need(const char *value, const char *op, const char *what,
-                              struct drh_err *err)
-{
-    if (value && *value)
-        return DRH_OK;
-    return drh_err_set(err, DRH_E_INPUT, "efs %s: no %s given", op, what);
-}
-
 /* "/2015-02-01/" + prefix + one encoded segment. Caller frees. */
 static char *s_path(const char *prefix, const char *label)
 {
@@ -191,11 +160,20 @@ static enum drh_status s_mount_target(const struct json *o, const char *op,
     return DRH_OK;
 }
 
+/* One call; the not-found errors become DRH_E_NOTFOUND. */
+static enum drh_status s_call(struct aws_client *c, const char *op, const char *method,
+                              const char *path, const char *query, const struct json *body,
+                              struct json **out, struct drh_err *err)
+{
+    static const char *const not_found[] = {"FileSystemNotFound", "MountTargetNotFound", NULL};
+    return aws_json_call_nf(c, "efs", op, method, path, query, body, not_found, out, err);
+}
+
 enum drh_status efs_describe_file_system(struct aws_client *c, const char *fs_id,
                                          struct efs_file_system *out, struct drh_err *err)
 {
     static const char op[] = "DescribeFileSystems";
-    enum drh_status st = s_need(fs_id, op, "file system id", err);
+    enum drh_status st = aws_need(fs_id, "efs", op, "file system id", err);
     if (st != DRH_OK)
         return st;
     char *path = s_path("file-systems", NULL);
@@ -223,7 +201,7 @@ enum drh_status efs_describe_file_system(struct aws_client *c, const char *fs_id
 enum drh_status efs_delete_file_system(struct aws_client *c, const char *fs_id, struct drh_err *err)
 {
     static const char op[] = "DeleteFileSystem";
-    enum drh_status st = s_need(fs_id, op, "file system id", err);
+    enum drh_status st = aws_need(fs_id, "efs", op, "file system id", err);
     if (st != DRH_OK)
         return st;
     char *path = s_path("file-systems/", fs_id);
@@ -237,9 +215,9 @@ enum drh_status efs_create_mount_target(struct aws_client *c, const char *fs_id,
                                         struct efs_mount_target *out, struct drh_err *err)
 {
     static const char op[] = "CreateMountTarget";
-    enum drh_status st = s_need(fs_id, op, "file system id", err);
+    enum drh_status st = aws_need(fs_id, "efs", op, "file system id", err);
     if (st == DRH_OK)
-        st = s_need(subnet, op, "subnet id", err);
+        st = aws_need(subnet, "efs", op, "subnet id", err);
     if (st != DRH_OK)
         return st;
     struct json *body = json_new_object();
@@ -322,7 +300,7 @@ enum drh_status efs_delete_mount_target(struct aws_client *c, const char *mt_id,
                                         struct drh_err *err)
 {
     static const char op[] = "DeleteMountTarget";
-    enum drh_status st = s_need(mt_id, op, "mount target id", err);
+    enum drh_status st = aws_need(mt_id, "efs", op, "mount target id", err);
     if (st != DRH_OK)
         return st;
     char *path = s_path("mount-targets/", mt_id);
@@ -335,7 +313,7 @@ enum drh_status efs_tag_resource(struct aws_client *c, const char *resource_id,
                                  const struct aws_tag *tags, size_t n, struct drh_err *err)
 {
     static const char op[] = "TagResource";
-    enum drh_status st = s_need(resource_id, op, "resource id", err);
+    enum drh_status st = aws_need(resource_id, "efs", op, "resource id", err);
     if (st != DRH_OK || n == 0)
         return st; /* Tags is required: an empty list is not sent */
     struct json *list = json_new_array();
@@ -358,7 +336,7 @@ enum drh_status efs_list_tags(struct aws_client *c, const char *resource_id, str
                               struct drh_err *err)
 {
     static const char op[] = "ListTagsForResource";
-    enum drh_status st = s_need(resource_id, op, "resource id", err);
+    enum drh_status st = aws_need(resource_id, "efs", op, "resource id", err);
     if (st != DRH_OK)
         return st;
     char *path = s_path("resource-tags/", resource_id);

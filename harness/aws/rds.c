@@ -128,98 +128,15 @@ void rds_snapshots_free(struct rds_snapshot *v, size_t n)
     free(v);
 }
 
-/* The "not found" faults of the model (error code, not shape name; both
- * accepted, as an emulator might use either). */
-static int s_not_found(const char *code)
-{
-    static const char *const codes[] = {
-        "DBClusterNotFoundFault", "DBInstanceNotFound",      "DBInstanceNotFoundFault",
-        "DBSnapshotNotFound",     "DBSnapshotNotFoundFault", "DBClusterSnapshotNotFoundFault",
-    };
-    for (size_t i = 0; code && i < sizeof codes / sizeof codes[0]; i++)
-        if (strcmp(code, codes[i]) == 0)
-            return 1;
-    return 0;
-}
-
-/* One call; a not-found fault becomes DRH_E_NOTFOUND, keeping the client's
- * message. doc_out NULL: the result is not needed, and the response need
- * not have one (AddTagsToResource has no output). */
-static enum drh_status s_call(struct aws_client *c, const char *action, const struct aws_params *p,
-                              struct xml_doc **doc_out, const struct xml_node **result_out,
-                              struct drh_err *err)
-{
-    char *code = NULL;
-    struct xml_doc *doc = NULL;
-    const struct xml_node *result = NULL;
-    enum drh_status st =
-        aws_query_call(c, "rds", action, p, &doc, doc_out ? &result : NULL, &code, err);
-    if (st == DRH_E_AWS && s_not_found(code)) {
-        st = DRH_E_NOTFOUND;
-        if (err)
-            err->code = st;
-    }
-    free(code);
-    if (st == DRH_OK && doc_out) {
-        *doc_out = doc;
-        *result_out = result;
-    } else {
-        xml_free(doc);
-    }
-    return st;
-}
-
-static enum drh_status s_need(const char *value, const char *op, const char *what,
-                              struct drh_err *err)
-{
-    if (value && *value)
-        return DRH_OK;
-    return drh_err_set(err, DRH_E_INPUT, "rds %s: no %s given", op, what);
-}
-
-/* Text of a child element; NULL when absent or empty. Caller frees. */
-static char *s_text(const struct xml_node *n, const char *path)
-{
-    char *t = xml_find_text(n, path);
-    if (t && !*t) {
-        free(t);
-        return NULL;
-    }
-    return t;
-}
-
-static bool s_true(const struct xml_node *n, const char *path)
-{
-    char *t = xml_find_text(n, path);
-    bool yes = t && strcmp(t, "true") == 0;
-    free(t);
-    return yes;
-}
-
-/* An ISO 8601 time with its fraction of a second kept; -1 if malformed. */
-static double s_iso_time(const char *s)
-{
-    time_t t = aws_parse_time(s);
-    if (t < 0)
-        return -1;
-    double frac = 0;
-    if (strlen(s) > 19 && s[19] == '.') {
-        double scale = 0.1;
-        for (const char *p = s + 20; *p >= '0' && *p <= '9'; p++, scale /= 10)
-            frac += (*p - '0') * scale;
-    }
-    return (double)t + frac;
-}
-
 /* A timestamp child: *out 0 when absent. */
 static enum drh_status s_time(const struct xml_node *n, const char *name, const char *op,
                               double *out, struct drh_err *err)
 {
-    char *t = s_text(n, name);
+    char *t = xml_find_text_nonempty(n, name);
     *out = 0;
     if (!t)
         return DRH_OK;
-    double v = s_iso_time(t);
+    double v = aws_parse_time_frac(t);
     enum drh_status st = DRH_OK;
     if (v < 0)
         st = drh_err_set(err, DRH_E_PARSE, "rds %s: %s '%.40s' is not an ISO 8601 time", op, name,
@@ -234,7 +151,7 @@ static enum drh_status s_time(const struct xml_node *n, const char *name, const 
 static enum drh_status s_int(const struct xml_node *n, const char *name, const char *op, int *out,
                              struct drh_err *err)
 {
-    char *t = s_text(n, name);
+    char *t = xml_find_text_nonempty(n, name);
     *out = 0;
     if (!t)
         return DRH_OK;
@@ -276,7 +193,7 @@ static enum drh_status s_db(const struct s_db_names *k, const struct xml_node *n
                             struct rds_db *out, struct drh_err *err)
 {
     struct rds_db d = {0};
-    d.id = s_text(n, k->id);
+    d.id = xml_find_text_nonempty(n, k->id);
     if (!d.id)
         return drh_err_set(err, DRH_E_PARSE, "rds %s: %s without %s", k->describe, k->item, k->id);
     /* A cluster's endpoint is a string; an instance's a structure. */
@@ -287,24 +204,35 @@ static enum drh_status s_db(const struct s_db_names *k, const struct xml_node *n
         rds_db_clean_up(&d);
         return st;
     }
-    d.arn = s_text(n, k->arn);
-    d.status = s_text(n, k->status);
-    d.engine = s_text(n, "Engine");
-    d.endpoint = s_text(n, cluster ? "Endpoint" : "Endpoint/Address");
-    d.master_user = s_text(n, "MasterUsername");
-    d.db_name = s_text(n, k->db_name);
-    d.cluster_id = cluster ? NULL : s_text(n, "DBClusterIdentifier");
-    d.kms_key = s_text(n, "KmsKeyId");
+    d.arn = xml_find_text_nonempty(n, k->arn);
+    d.status = xml_find_text_nonempty(n, k->status);
+    d.engine = xml_find_text_nonempty(n, "Engine");
+    d.endpoint = xml_find_text_nonempty(n, cluster ? "Endpoint" : "Endpoint/Address");
+    d.master_user = xml_find_text_nonempty(n, "MasterUsername");
+    d.db_name = xml_find_text_nonempty(n, k->db_name);
+    d.cluster_id = cluster ? NULL : xml_find_text_nonempty(n, "DBClusterIdentifier");
+    d.kms_key = xml_find_text_nonempty(n, "KmsKeyId");
     rds_db_clean_up(out);
     *out = d;
     return DRH_OK;
+}
+
+/* One call; a not-found error becomes DRH_E_NOTFOUND. doc_out NULL: the
+ * result is not needed. */
+static enum drh_status s_call(struct aws_client *c, const char *action, const struct aws_params *p,
+                              struct xml_doc **doc_out, const struct xml_node **result_out,
+                              struct drh_err *err)
+{
+    static const char *const not_found[] = {"DBClusterNotFoundFault", "DBInstanceNotFound", "DBInstanceNotFoundFault",
+        "DBSnapshotNotFound", "DBSnapshotNotFoundFault", "DBClusterSnapshotNotFoundFault", NULL};
+    return aws_query_call_nf(c, "rds", action, p, not_found, doc_out, result_out, err);
 }
 
 enum drh_status rds_describe_db(struct aws_client *c, bool cluster, const char *id,
                                 struct rds_db *out, struct drh_err *err)
 {
     const struct s_db_names *k = cluster ? &s_cluster : &s_instance;
-    enum drh_status st = s_need(id, k->describe, "identifier", err);
+    enum drh_status st = aws_need(id, "rds", k->describe, "identifier", err);
     if (st != DRH_OK)
         return st;
     struct aws_params p;
@@ -334,7 +262,7 @@ static enum drh_status s_snapshot(const struct s_snap_names *k, const struct xml
                                   struct rds_snapshot *out, struct drh_err *err)
 {
     struct rds_snapshot s = {0};
-    s.id = s_text(n, k->id);
+    s.id = xml_find_text_nonempty(n, k->id);
     if (!s.id)
         return drh_err_set(err, DRH_E_PARSE, "rds %s: %s without %s", k->describe, k->item, k->id);
     enum drh_status st = s_time(n, "SnapshotCreateTime", k->describe, &s.created, err);
@@ -343,13 +271,13 @@ static enum drh_status s_snapshot(const struct s_snap_names *k, const struct xml
         rds_snapshot_clean_up(&s);
         return st;
     }
-    s.arn = s_text(n, k->arn);
-    s.source_id = s_text(n, k->source);
-    s.status = s_text(n, "Status");
-    s.engine = s_text(n, "Engine");
-    s.type = s_text(n, "SnapshotType");
-    s.kms_key = s_text(n, "KmsKeyId");
-    s.encrypted = s_true(n, k->encrypted);
+    s.arn = xml_find_text_nonempty(n, k->arn);
+    s.source_id = xml_find_text_nonempty(n, k->source);
+    s.status = xml_find_text_nonempty(n, "Status");
+    s.engine = xml_find_text_nonempty(n, "Engine");
+    s.type = xml_find_text_nonempty(n, "SnapshotType");
+    s.kms_key = xml_find_text_nonempty(n, "KmsKeyId");
+    s.encrypted = xml_find_true(n, k->encrypted);
     *out = s;
     return DRH_OK;
 }
@@ -424,7 +352,7 @@ enum drh_status rds_describe_snapshot(struct aws_client *c, bool cluster, const 
                                       struct rds_snapshot *out, struct drh_err *err)
 {
     const struct s_snap_names *k = cluster ? &s_cluster_snap : &s_instance_snap;
-    enum drh_status st = s_need(id, k->describe, "snapshot identifier", err);
+    enum drh_status st = aws_need(id, "rds", k->describe, "snapshot identifier", err);
     if (st != DRH_OK)
         return st;
     struct aws_params p;
@@ -507,9 +435,9 @@ enum drh_status rds_copy_snapshot(struct aws_client *c, bool cluster, const char
                                   size_t n_tags, struct drh_err *err)
 {
     const struct s_snap_names *k = cluster ? &s_cluster_snap : &s_instance_snap;
-    enum drh_status st = s_need(source_arn, k->copy, "source snapshot", err);
+    enum drh_status st = aws_need(source_arn, "rds", k->copy, "source snapshot", err);
     if (st == DRH_OK)
-        st = s_need(target_id, k->copy, "target snapshot identifier", err);
+        st = aws_need(target_id, "rds", k->copy, "target snapshot identifier", err);
     if (st == DRH_OK)
         st = s_check_cross_region(c, k->copy, source_arn, source_region, err);
     if (st != DRH_OK)
@@ -531,7 +459,7 @@ enum drh_status rds_delete_snapshot(struct aws_client *c, bool cluster, const ch
                                     struct drh_err *err)
 {
     const struct s_snap_names *k = cluster ? &s_cluster_snap : &s_instance_snap;
-    enum drh_status st = s_need(id, k->delete_op, "snapshot identifier", err);
+    enum drh_status st = aws_need(id, "rds", k->delete_op, "snapshot identifier", err);
     if (st != DRH_OK)
         return st;
     struct aws_params p;
@@ -550,11 +478,11 @@ enum drh_status rds_restore_from_snapshot(struct aws_client *c, bool cluster,
                                           const struct rds_restore *r, struct drh_err *err)
 {
     const char *op = cluster ? "RestoreDBClusterFromSnapshot" : "RestoreDBInstanceFromDBSnapshot";
-    enum drh_status st = s_need(r->snapshot, op, "snapshot", err);
+    enum drh_status st = aws_need(r->snapshot, "rds", op, "snapshot", err);
     if (st == DRH_OK)
-        st = s_need(r->target_id, op, "target identifier", err);
+        st = aws_need(r->target_id, "rds", op, "target identifier", err);
     if (st == DRH_OK && cluster)
-        st = s_need(r->engine, op, "engine", err);
+        st = aws_need(r->engine, "rds", op, "engine", err);
     if (st != DRH_OK)
         return st;
     struct aws_params p;
@@ -583,13 +511,13 @@ enum drh_status rds_create_cluster_instance(struct aws_client *c, const char *cl
                                             size_t n_tags, struct drh_err *err)
 {
     static const char op[] = "CreateDBInstance";
-    enum drh_status st = s_need(cluster_id, op, "cluster identifier", err);
+    enum drh_status st = aws_need(cluster_id, "rds", op, "cluster identifier", err);
     if (st == DRH_OK)
-        st = s_need(instance_id, op, "instance identifier", err);
+        st = aws_need(instance_id, "rds", op, "instance identifier", err);
     if (st == DRH_OK)
-        st = s_need(engine, op, "engine", err);
+        st = aws_need(engine, "rds", op, "engine", err);
     if (st == DRH_OK)
-        st = s_need(instance_class, op, "instance class", err);
+        st = aws_need(instance_class, "rds", op, "instance class", err);
     if (st != DRH_OK)
         return st;
     struct aws_params p;
@@ -609,9 +537,9 @@ enum drh_status rds_set_master_password(struct aws_client *c, bool cluster, cons
                                         const char *password, struct drh_err *err)
 {
     const struct s_db_names *k = cluster ? &s_cluster : &s_instance;
-    enum drh_status st = s_need(id, k->modify, "identifier", err);
+    enum drh_status st = aws_need(id, "rds", k->modify, "identifier", err);
     if (st == DRH_OK)
-        st = s_need(password, k->modify, "password", err);
+        st = aws_need(password, "rds", k->modify, "password", err);
     if (st != DRH_OK)
         return st;
     struct aws_params p;
@@ -632,7 +560,7 @@ enum drh_status rds_delete_db(struct aws_client *c, bool cluster, const char *id
                               struct drh_err *err)
 {
     const struct s_db_names *k = cluster ? &s_cluster : &s_instance;
-    enum drh_status st = s_need(id, k->delete_op, "identifier", err);
+    enum drh_status st = aws_need(id, "rds", k->delete_op, "identifier", err);
     if (st != DRH_OK)
         return st;
     struct aws_params p;
@@ -652,7 +580,7 @@ enum drh_status rds_add_tags(struct aws_client *c, const char *arn, const struct
                              size_t n, struct drh_err *err)
 {
     static const char op[] = "AddTagsToResource";
-    enum drh_status st = s_need(arn, op, "resource ARN", err);
+    enum drh_status st = aws_need(arn, "rds", op, "resource ARN", err);
     if (st != DRH_OK || n == 0)
         return st;
     struct aws_params p;
@@ -668,9 +596,9 @@ enum drh_status rds_get_tag(struct aws_client *c, const char *arn, const char *k
                             struct drh_err *err)
 {
     static const char op[] = "ListTagsForResource";
-    enum drh_status st = s_need(arn, op, "resource ARN", err);
+    enum drh_status st = aws_need(arn, "rds", op, "resource ARN", err);
     if (st == DRH_OK)
-        st = s_need(key, op, "tag key", err);
+        st = aws_need(key, "rds", op, "tag key", err);
     if (st != DRH_OK)
         return st;
     struct aws_params p;

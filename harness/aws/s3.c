@@ -138,16 +138,8 @@ static enum drh_status s_xml(const struct aws_response *resp, const char *op, st
 /* An ISO 8601 time with its fraction kept; 0 when absent or malformed. */
 static double s_iso_time(const char *s)
 {
-    time_t t = s ? aws_parse_time(s) : -1;
-    if (t < 0)
-        return 0;
-    double frac = 0;
-    if (strlen(s) > 19 && s[19] == '.') {
-        double scale = 0.1;
-        for (const char *p = s + 20; *p >= '0' && *p <= '9'; p++, scale /= 10)
-            frac += (*p - '0') * scale;
-    }
-    return (double)t + frac;
+    double t = aws_parse_time_frac(s);
+    return t < 0 ? 0 : t;
 }
 
 /* An HTTP date ("Sat, 21 Nov 2026 10:00:00 GMT"); 0 when malformed. */

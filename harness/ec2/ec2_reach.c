@@ -6,6 +6,7 @@
  * started, after the probe.
  */
 #include "ec2/ec2_run.h"
+#include "run/command.h"
 
 #include "buf.h"
 #include "mem.h"
@@ -21,41 +22,14 @@
 #include <time.h>
 #include <unistd.h>
 
-/* 'text' for /bin/sh: single quotes, each ' as '\''. */
-static void s_quote(struct buf *b, const char *text)
-{
-    buf_putc(b, '\'');
-    for (const char *p = text; *p; p++) {
-        if (*p == '\'')
-            buf_puts(b, "'\\''");
-        else
-            buf_putc(b, *p);
-    }
-    buf_putc(b, '\'');
-}
-
 char *ec2_tunnel_command(const char *tmpl, const char *instance_id, const char *private_ip,
                          int port)
 {
     char port_s[16];
     snprintf(port_s, sizeof port_s, "%d", port);
-    struct {
-        const char *name, *value;
-    } ph[] = {{"{instance_id}", instance_id}, {"{private_ip}", private_ip}, {"{port}", port_s}};
-    struct buf b;
-    buf_init(&b);
-    for (const char *p = tmpl; *p;) {
-        size_t i = 0;
-        while (i < 3 && strncmp(p, ph[i].name, strlen(ph[i].name)) != 0)
-            i++;
-        if (i < 3) {
-            s_quote(&b, ph[i].value ? ph[i].value : "");
-            p += strlen(ph[i].name);
-        } else {
-            buf_putc(&b, *p++);
-        }
-    }
-    return buf_detach(&b);
+    const struct cmd_var vars[] = {
+        {"instance_id", instance_id}, {"private_ip", private_ip}, {"port", port_s}};
+    return cmd_expand(tmpl, vars, sizeof vars / sizeof vars[0]);
 }
 
 static double s_now(void)

@@ -12,152 +12,26 @@
 #include "buf.h"
 #include "fs.h"
 #include "mem.h"
+#include "run/command.h"
 #include "run/progress.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-/* How much of a failing command's output its message quotes. */
-#define S_TAIL 400
-
-static void s_quote(struct buf *b, const char *v)
-{
-    buf_putc(b, '\'');
-    for (const char *p = v ? v : ""; *p; p++) {
-        if (*p == '\'')
-            buf_puts(b, "'\\''");
-        else
-            buf_putc(b, *p);
-    }
-    buf_putc(b, '\'');
-}
 
 /* The template with its placeholders replaced. Caller frees. */
 static char *s_expand(const char *tmpl, const struct efs_mount_spec *s)
 {
-    static const char *const names[] = {"{file_system_id}", "{mount_point}", "{region}",
-                                        "{mount_target_ip}"};
-    const char *values[] = {s->fs_id, s->mount_point, s->region, s->mt_ip ? s->mt_ip : ""};
-    struct buf b;
-    buf_init(&b);
-    for (const char *p = tmpl; *p;) {
-        size_t k = 0;
-        while (k < 4 && strncmp(p, names[k], strlen(names[k])) != 0)
-            k++;
-        if (k < 4) {
-            s_quote(&b, values[k]);
-            p += strlen(names[k]);
-        } else {
-            buf_putc(&b, *p++);
-        }
-    }
-    return buf_detach(&b);
-}
-
-static double s_mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Keeps the last S_TAIL bytes of what the command wrote. */
-static void s_keep(char *tail, size_t *len, const char *data, size_t n)
-{
-    if (n >= S_TAIL) {
-        memcpy(tail, data + n - S_TAIL, S_TAIL);
-        *len = S_TAIL;
-        return;
-    }
-    if (*len + n > S_TAIL) {
-        size_t drop = *len + n - S_TAIL;
-        memmove(tail, tail + drop, *len - drop);
-        *len -= drop;
-    }
-    memcpy(tail + *len, data, n);
-    *len += n;
-}
-
-/* Runs cmd with /bin/sh -c in its own process group, stdin /dev/null,
- * stdout and stderr into a pipe whose tail is kept. */
-static enum drh_status s_shell(const char *cmd, long timeout, const char *what, struct drh_err *err)
-{
-    int fds[2];
-    if (pipe(fds) != 0)
-        return drh_err_set(err, DRH_E_IO, "cannot run the %s command: %s", what, strerror(errno));
-    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return drh_err_set(err, DRH_E_IO, "cannot run the %s command: %s", what, strerror(errno));
-    }
-    if (pid == 0) {
-        setpgid(0, 0);
-        int in = open("/dev/null", O_RDONLY);
-        if (in >= 0)
-            dup2(in, 0);
-        dup2(fds[1], 1);
-        dup2(fds[1], 2);
-        close(fds[1]);
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
-    setpgid(pid, pid);
-    close(fds[1]);
-    char tail[S_TAIL + 1];
-    size_t tail_len = 0;
-    double until = s_mono() + (double)(timeout > 0 ? timeout : 120);
-    int status = 0;
-    bool exited = false, timed_out = false, open_pipe = true;
-    while (!exited) {
-        struct pollfd p = {fds[0], POLLIN, 0};
-        if (open_pipe && poll(&p, 1, 100) > 0) {
-            char chunk[1024];
-            ssize_t r = read(fds[0], chunk, sizeof chunk);
-            if (r > 0)
-                s_keep(tail, &tail_len, chunk, (size_t)r);
-            else if (r == 0)
-                open_pipe = false;
-        } else if (!open_pipe) {
-            struct timespec ts = {0, 100 * 1000000L};
-            nanosleep(&ts, NULL);
-        }
-        exited = waitpid(pid, &status, WNOHANG) == pid;
-        if (!exited && s_mono() > until) {
-            kill(-pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            exited = timed_out = true;
-        }
-    }
-    close(fds[0]);
-    tail[tail_len] = '\0';
-    for (size_t i = 0; i < tail_len; i++)
-        if (tail[i] == '\n' || tail[i] == '\r' || tail[i] == '\t')
-            tail[i] = ' ';
-    if (timed_out)
-        return drh_err_set(err, DRH_E_TIMEOUT, "the %s command did not finish within %lds%s%s",
-                           what, timeout, tail_len ? "; it wrote: " : "", tail);
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        return DRH_OK;
-    if (WIFEXITED(status))
-        drh_err_set(err, DRH_E_CONFIG, "the %s command exited with status %d%s%s", what,
-                    WEXITSTATUS(status), tail_len ? ": " : "", tail);
-    else
-        drh_err_set(err, DRH_E_CONFIG, "the %s command was killed by signal %d%s%s", what,
-                    WTERMSIG(status), tail_len ? ": " : "", tail);
-    return drh_err_hint(err, "try the command by hand on this runner; with the emulator use "
-                             "fixtures/demo/efs-mount (docs/efs.md)");
+    const struct cmd_var vars[] = {{"file_system_id", s->fs_id},
+                                   {"mount_point", s->mount_point},
+                                   {"region", s->region},
+                                   {"mount_target_ip", s->mt_ip ? s->mt_ip : ""}};
+    return cmd_expand(tmpl, vars, sizeof vars / sizeof vars[0]);
 }
 
 enum drh_status efs_run_mount(const struct efs_mount_spec *spec, bool mount, struct drh_err *err)
@@ -177,8 +51,11 @@ enum drh_status efs_run_mount(const struct efs_mount_spec *spec, bool mount, str
         }
     }
     char *cmd = s_expand(mount ? spec->mount_cmd : spec->unmount_cmd, spec);
-    enum drh_status st = s_shell(cmd, spec->timeout, mount ? "mount" : "unmount", err);
+    enum drh_status st = cmd_run(cmd, spec->timeout, mount ? "mount" : "unmount", err);
     free(cmd);
+    if (st == DRH_E_CONFIG)
+        drh_err_hint(err, "try the command by hand on this runner; with the emulator use "
+                          "fixtures/demo/efs-mount (docs/efs.md)");
     return st;
 }
 

@@ -159,7 +159,8 @@ void res_measure(struct res_run *run, enum step_end *worst)
         s_fmt((long)rpo, a, sizeof(a));
         bool ok = rpo <= (double)run->d->rpo;
         res_case(run, "rpo", ok ? REPORT_PASS : REPORT_FAIL, 0,
-                 "backup is %s old (%.0fs) at T0: %s objective %s", a, rpo,
+                 "%s is %s old (%.0fs) at T0: %s objective %s",
+                 run->rpo_basis ? run->rpo_basis : "backup", a, rpo,
                  ok ? "within" : "exceeds", b);
         if (!ok && *worst < STEP_FAILED)
             *worst = STEP_FAILED;

@@ -50,6 +50,7 @@ struct res_run {
     char *rp_region;           /* its region */
     char *origin_arn;          /* the original backup selected */
     double rp_created;         /* creation time of the original backup (RPO); 0: none */
+    const char *rpo_basis;     /* what rp_created dates, for the rpo case; NULL: "backup" */
 
     double canary_time;        /* newest canary (epoch), -1 when none */
     double probes_passed_mono; /* when the last probe passed; 0 if they did not */

@@ -45,6 +45,7 @@ static void s_restore_rpo(struct s3_run *run)
     for (size_t i = 0; i < run->n_expected; i++)
         if (run->expected[i].modified > run->res.rp_created)
             run->res.rp_created = run->expected[i].modified;
+    run->res.rpo_basis = "the newest version restored";
 }
 
 static enum runner_verdict s_drill(struct res_run *res)

@@ -137,9 +137,10 @@ enum step_end s3_lag(struct res_run *res, struct drh_err *err)
         json_add_number(res->ev, "replication_lag_seconds", run->lag);
         /* the replica is behind the source by the lag: its recovery point */
         res->rp_created = res->t0_wall - run->lag;
+        res->rpo_basis = "the replica's data (by the canary's lag)";
         e = STEP_OK;
     } else if (st == DRH_OK && p.failed) {
-        drh_err_set(err, DRH_E_INPUT, "replication of the canary %s (version %s) FAILED", key,
+        drh_err_set(err, DRH_E_AWS, "replication of the canary %s (version %s) FAILED", key,
                     put.version_id);
         drh_err_hint(err, "the replica refuses objects: check its versioning, its bucket "
                           "policy and the role's permissions");

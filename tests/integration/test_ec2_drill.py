@@ -20,6 +20,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
 sys.path.insert(0, os.path.join(ROOT, "fixtures", "demo"))
 
+from drhrun import DrhRun  # noqa: E402
 from emu import Emulator, require  # noqa: E402
 from world import World, PROD, DR, EAST, WEST, KEY  # noqa: E402
 
@@ -109,41 +110,9 @@ def tag_resource(name, tag, **extra):
     return r
 
 
-class Run:
-    def __init__(self, drill_path, run_id, timeout=300):
-        self.run_id = run_id
-        self.junit = os.path.join(WORK, run_id + ".xml")
-        env = W.env()
-        env["DRH_STATE_DIR"] = os.path.join(WORK, "state")
-        t0 = time.time()
-        r = subprocess.run([DRH, "run", drill_path, "--run-id", run_id, "--junit", self.junit],
-                           env=env, capture_output=True, text=True, timeout=timeout,
-                           errors="backslashreplace")
-        self.seconds = time.time() - t0
-        self.rc, self.out, self.err = r.returncode, r.stdout, r.stderr
+def Run(drill_path, run_id, **kw):
+    return DrhRun(W, WORK, drill_path, run_id, **kw)
 
-    def cases(self):
-        out = {}
-        for case in ET.parse(self.junit).getroot().iter("testcase"):
-            status, msg = "passed", ""
-            for kind in ("failure", "error", "skipped"):
-                el = case.find(kind)
-                if el is not None:
-                    status, msg = kind, el.get("message", "")
-            out[case.get("name")] = (status, msg)
-        return out
-
-    def props(self):
-        root = ET.parse(self.junit).getroot()
-        return {p.get("name"): p.get("value") for p in root.iter("property")}
-
-    def explain(self):
-        bad = ""
-        try:
-            bad = "\n".join(f"{k}: {v}" for k, v in self.cases().items() if v[0] != "passed")
-        except (OSError, ET.ParseError):
-            pass
-        return f"rc={self.rc}\nnot passed:\n{bad}\nstdout:\n{self.out}\nstderr:\n{self.err[-3000:]}"
 
 
 class Ec2Drill(unittest.TestCase):

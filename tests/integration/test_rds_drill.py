@@ -19,6 +19,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
 sys.path.insert(0, os.path.join(ROOT, "fixtures", "demo"))
 
+from drhrun import DrhRun  # noqa: E402
 from emu import Emulator, require  # noqa: E402
 from world import World, PROD, DR, EAST, WEST, KEY, SUBNET_GROUP, SECURITY_GROUP  # noqa: E402
 
@@ -86,63 +87,15 @@ def resource(engine, path="backup", name=None, **extra):
     return r
 
 
-class Run:
-    def __init__(self, drill_path, run_id, timeout=600, extra_env=None, background=False):
-        self.run_id = run_id
-        self.junit = os.path.join(WORK, run_id + ".xml")
-        self.evidence = os.path.join(WORK, "evidence")
-        env = W.env()
-        env["DRH_STATE_DIR"] = os.path.join(WORK, "state")
-        env.update(extra_env or {})
-        self.env = env
-        argv = [DRH, "run", drill_path, "--run-id", run_id, "--junit", self.junit,
-                "--evidence", self.evidence]
-        if background:
-            self.proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE,
-                                         stderr=subprocess.STDOUT, text=True)
-            return
-        r = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout,
-                           errors="backslashreplace")
-        self.rc, self.out, self.err = r.returncode, r.stdout, r.stderr
+def Run(drill_path, run_id, **kw):
+    return DrhRun(W, WORK, drill_path, run_id, evidence=True, **kw)
 
-    def cases(self):
-        root = ET.parse(self.junit).getroot()
-        out = {}
-        for suite in root.iter("testsuite"):
-            for case in suite.iter("testcase"):
-                status = "passed"
-                msg = ""
-                for kind in ("failure", "error", "skipped"):
-                    el = case.find(kind)
-                    if el is not None:
-                        status, msg = kind, el.get("message", "")
-                out[(suite.get("name").split("/")[-1], case.get("name"))] = (status, msg)
-        return out
-
-    def props(self, resource_name):
-        root = ET.parse(self.junit).getroot()
-        for suite in root.iter("testsuite"):
-            if suite.get("name").endswith("/" + resource_name):
-                return {p.get("name"): p.get("value") for p in suite.iter("property")}
-        return {}
-
-    def evidence_doc(self):
-        with open(os.path.join(self.evidence, self.run_id + ".json")) as f:
-            return json.load(f)
-
-    def explain(self):
-        bad = ""
-        try:
-            bad = "\n".join(f"{k}: {v}" for k, v in self.cases().items() if v[0] != "passed")
-        except (OSError, ET.ParseError):
-            pass
-        return f"rc={self.rc}\nnot passed:\n{bad}\nstdout:\n{self.out}\nstderr:\n{self.err[-3000:]}"
 
 
 class SeedPaths(unittest.TestCase):
     def check_passed(self, run, names, rpo_min=3600):
         self.assertEqual(run.rc, 0, run.explain())
-        cases = run.cases()
+        cases = run.cases(by_resource=True)
         for n in names:
             for step in ("select", "restore", "available", "login", "connect", "probe tables",
                          "probe customers", "probe canary", "probe integrity", "rto", "rpo",
@@ -204,7 +157,7 @@ class Faults(unittest.TestCase):
         run = Run(drill("it-corrupt", [resource("postgres", name="corrupt", source="prod-corrupt")]),
                   "it-corrupt-1")
         self.assertEqual(run.rc, 1, run.explain())
-        failed = [k[1] for k, v in run.cases().items() if v[0] in ("failure", "error")]
+        failed = [k[1] for k, v in run.cases(by_resource=True).items() if v[0] in ("failure", "error")]
         # the damaged dump restores short: a probe (or the restore) says so
         self.assertTrue([n for n in failed if n.startswith("probe") or n == "restore"],
                         run.explain())
@@ -215,10 +168,10 @@ class Faults(unittest.TestCase):
         run = Run(drill("it-stale", [resource("aurora-mysql", name="stale")], rpo="30m"),
                   "it-stale-1")
         self.assertEqual(run.rc, 1, run.explain())
-        status, msg = run.cases()[("stale", "rpo")]
+        status, msg = run.cases(by_resource=True)[("stale", "rpo")]
         self.assertEqual(status, "failure")
         self.assertIn("exceeds objective 30m", msg)
-        self.assertEqual(run.cases()[("stale", "probe tables")][0], "passed")
+        self.assertEqual(run.cases(by_resource=True)[("stale", "probe tables")][0], "passed")
         self.assert_nothing_left(run)
 
     def test_copy_denied_by_vault_policy(self):
@@ -228,10 +181,10 @@ class Faults(unittest.TestCase):
         run = Run(drill("it-deny", [resource("postgres", name="denied")], vault="dr-closed"),
                   "it-deny-1")
         self.assertEqual(run.rc, 1, run.explain())
-        status, msg = run.cases()[("denied", "copy")]
+        status, msg = run.cases(by_resource=True)[("denied", "copy")]
         self.assertEqual(status, "failure", msg)
         self.assertIn("CopyIntoBackupVault", msg)
-        self.assertEqual(run.cases()[("denied", "restore")][0], "skipped")
+        self.assertEqual(run.cases(by_resource=True)[("denied", "restore")][0], "skipped")
         self.assert_nothing_left(run)
 
     def test_restore_job_fails(self):
@@ -240,10 +193,10 @@ class Faults(unittest.TestCase):
         run = Run(drill("it-restorefail", [resource("mysql", name="restorefail")]),
                   "it-restorefail-1")
         self.assertEqual(run.rc, 1, run.explain())
-        status, msg = run.cases()[("restorefail", "restore")]
+        status, msg = run.cases(by_resource=True)[("restorefail", "restore")]
         self.assertEqual(status, "failure")
         self.assertIn("Insufficient capacity", msg)
-        self.assertEqual(run.cases()[("restorefail", "rto")][0], "failure")
+        self.assertEqual(run.cases(by_resource=True)[("restorefail", "rto")][0], "failure")
         self.assert_nothing_left(run)
 
     def test_throttling_storm_is_retried(self):

@@ -5,6 +5,7 @@
  * launch to terminated with its tags and status checks, and the mapping of
  * the not-found errors to DRH_E_NOTFOUND. */
 #include "support/dbfixture.h"
+#include "support/emuclient.h"
 #include "support/testenv.h"
 #include "support/testreg.h"
 
@@ -21,8 +22,6 @@
 #define PROD "111111111111"
 #define DR "222222222222"
 
-static char s_endpoint[128];
-
 /* A call that must succeed; on failure the test fails with its message. */
 #define EXPECT_OK(call, err)                                                                       \
     do {                                                                                           \
@@ -37,86 +36,17 @@ static void s_sleep(double s)
     nanosleep(&ts, NULL);
 }
 
-/* POSTs a JSON text to the emulator's admin API; the reply in *reply. */
-static int s_admin(const char *path, const char *body, struct json **reply)
-{
-    struct http_options o = {0};
-    struct http_client *h = http_client_new(&o);
-    char *url = xasprintf("%s/_emulator%s", s_endpoint, path);
-    struct headers hd;
-    headers_init(&hd);
-    headers_add(&hd, "Content-Type", "application/json");
-    struct http_request req = {"POST", url, &hd, body, strlen(body)};
-    struct http_response resp;
-    http_response_init(&resp);
-    struct drh_err err;
-    int rc = -1;
-    if (http_send(h, &req, &resp, NULL, &err) != DRH_OK)
-        fprintf(stderr, "test_aws_ec2: %s: %s\n", path, err.msg);
-    else if (resp.status != 200)
-        fprintf(stderr, "test_aws_ec2: %s: HTTP %ld %s\n", path, resp.status, buf_str(&resp.body));
-    else if (!reply || json_parse(buf_str(&resp.body), resp.body.len, reply, &err) == DRH_OK)
-        rc = 0;
-    http_response_clean_up(&resp);
-    headers_clean_up(&hd);
-    free(url);
-    http_client_free(h);
-    return rc;
-}
-
 static int s_init(void)
 {
     if (dbfixture_start() != 0)
         return 1;
-    char *path = xasprintf("%s/state/endpoint", dbfixture_dir());
-    char *text = test_read_file(path);
-    free(path);
-    if (!text)
-        return 1;
-    text[strcspn(text, "\r\n")] = '\0';
-    snprintf(s_endpoint, sizeof s_endpoint, "%s", text);
-    free(text);
-    return s_admin("/timing", "{\"image\": 0.1, \"instance\": 0.1}", NULL);
+    return emu_admin("POST", "/timing", "{\"image\": 0.1, \"instance\": 0.1}", NULL);
 }
 
 /* A client of a fixture profile in region, through the real credential chain. */
-struct env {
-    struct testenv *t;
-    struct aws_creds_provider *cp;
-    struct aws_client *c;
-};
-
-static void s_env(struct env *e, const char *profile, const char *region)
+static void s_env(struct emu_client *e, const char *profile, const char *region)
 {
-    e->t = testenv_new();
-    e->t->env.now = NULL; /* the emulator checks signatures against the real clock */
-    char *creds = xasprintf("%s/state/aws/credentials", dbfixture_dir());
-    char *config = xasprintf("%s/state/aws/config", dbfixture_dir());
-    testenv_set(e->t, "AWS_ENDPOINT_URL", s_endpoint);
-    testenv_set(e->t, "AWS_SHARED_CREDENTIALS_FILE", creds);
-    testenv_set(e->t, "AWS_CONFIG_FILE", config);
-    free(creds);
-    free(config);
-    struct aws_creds_options co = {0};
-    co.env = &e->t->env;
-    co.profile = profile;
-    co.explicit_profile = 1;
-    co.region = region;
-    struct drh_err err;
-    CU_ASSERT_EQUAL_FATAL(aws_creds_chain_new(&co, &e->cp, &err), DRH_OK);
-    struct aws_client_options o = {0};
-    o.region = region;
-    o.env = &e->t->env;
-    o.creds = e->cp;
-    o.profile = profile;
-    CU_ASSERT_EQUAL_FATAL(aws_client_new(&o, &e->c, &err), DRH_OK);
-}
-
-static void s_env_clean_up(struct env *e)
-{
-    aws_client_free(e->c);
-    aws_creds_provider_free(e->cp);
-    testenv_free(e->t);
+    CU_ASSERT_EQUAL_FATAL(emu_client_open(e, profile, region), 0);
 }
 
 /* Seeds an AMI of production in us-east-1: its id and snapshot id. */
@@ -124,7 +54,7 @@ static void s_seed_ami(const char *name, char image[32], char snap[32])
 {
     char *body = xasprintf("{\"profile\": \"production\", \"name\": \"%s\"}", name);
     struct json *r = NULL;
-    CU_ASSERT_EQUAL_FATAL(s_admin("/seed/ami", body, &r), 0);
+    CU_ASSERT_EQUAL_FATAL(emu_admin("POST", "/seed/ami", body, &r), 0);
     free(body);
     snprintf(image, 32, "%s", json_string(json_get(r, "image_id")));
     snprintf(snap, 32, "%s", json_string(json_get(r, "snapshot_id")));
@@ -153,7 +83,7 @@ static void test_describe_image_and_tags(void)
 {
     char ami[32], snap[32];
     s_seed_ami("ec2-unit-describe", ami, snap);
-    struct env e;
+    struct emu_client e;
     s_env(&e, "production", "us-east-1");
     struct drh_err err;
     struct ec2_image im = {0};
@@ -194,14 +124,14 @@ static void test_describe_image_and_tags(void)
     value = (char *)"untouched";
     CU_ASSERT_EQUAL(ec2_get_tag(e.c, ami, "absent", &value, &err), DRH_OK);
     CU_ASSERT_PTR_NULL(value);
-    s_env_clean_up(&e);
+    emu_client_close(&e);
 }
 
 static void test_sharing_permissions(void)
 {
     char ami[32], snap[32];
     s_seed_ami("ec2-unit-share", ami, snap);
-    struct env src, tgt;
+    struct emu_client src, tgt;
     s_env(&src, "production", "us-east-1");
     s_env(&tgt, "dr", "us-east-1");
     struct drh_err err;
@@ -228,13 +158,13 @@ static void test_sharing_permissions(void)
     CU_ASSERT_EQUAL_FATAL(ec2_snapshot_volume_permissions(src.c, snap, &perms, &err), DRH_OK);
     CU_ASSERT_TRUE(ec2_perms_allow(&perms, DR));
     ec2_perms_clean_up(&perms);
-    s_env_clean_up(&src);
-    s_env_clean_up(&tgt);
+    emu_client_close(&src);
+    emu_client_close(&tgt);
 }
 
 static void test_not_found(void)
 {
-    struct env e;
+    struct emu_client e;
     s_env(&e, "production", "us-east-1");
     struct drh_err err;
     struct ec2_image im = {0};
@@ -249,14 +179,14 @@ static void test_not_found(void)
     CU_ASSERT_EQUAL(ec2_deregister_image(e.c, "ami-0123456789abcdef0", &err), DRH_E_NOTFOUND);
     /* nothing sent without the required argument */
     CU_ASSERT_EQUAL(ec2_describe_image(e.c, "", &im, &err), DRH_E_INPUT);
-    s_env_clean_up(&e);
+    emu_client_close(&e);
 }
 
 static void test_copy_deregister_delete(void)
 {
     char ami[32], snap[32];
     s_seed_ami("ec2-unit-copy", ami, snap);
-    struct env west;
+    struct emu_client west;
     s_env(&west, "production", "us-west-2");
     struct drh_err err;
     struct ec2_copy cp = {ami,  "us-east-1",       "ec2-unit-copy-west", NULL, "ec2-unit-token",
@@ -289,14 +219,14 @@ static void test_copy_deregister_delete(void)
     CU_ASSERT_EQUAL(ec2_describe_snapshot(west.c, copy_snap, &s, &err), DRH_E_NOTFOUND);
     free(copy_snap);
     free(copy);
-    s_env_clean_up(&west);
+    emu_client_close(&west);
 }
 
 static void test_instance_lifecycle(void)
 {
     char ami[32], snap[32];
     s_seed_ami("ec2-unit-launch", ami, snap);
-    struct env e;
+    struct emu_client e;
     s_env(&e, "production", "us-east-1");
     struct drh_err err;
     struct aws_tag tags[] = {{"drh:run-id", "unit-run"}, {"drh:drill", "unit"}};
@@ -334,7 +264,7 @@ static void test_instance_lifecycle(void)
     ec2_instance_status_clean_up(&s);
     ec2_instance_clean_up(&in);
     free(id);
-    s_env_clean_up(&e);
+    emu_client_close(&e);
 }
 
 static const struct test_case cases[] = {

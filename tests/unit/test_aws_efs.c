@@ -7,6 +7,7 @@
  * not-found fault maps to DRH_E_NOTFOUND. Inactive where the emulator
  * cannot run. */
 #include "support/dbfixture.h"
+#include "support/emuclient.h"
 #include "support/testenv.h"
 #include "support/testreg.h"
 
@@ -27,92 +28,21 @@
             TEST_FAILF("%s: %s: %s", #call, drh_status_name(efs_st_), err.msg);                    \
     } while (0)
 
-/* The emulator's endpoint, from its state directory. Caller frees. */
-static char *s_endpoint(void)
-{
-    char *path = xasprintf("%s/state/endpoint", dbfixture_dir());
-    char *text = test_read_file(path);
-    free(path);
-    if (text)
-        text[strcspn(text, "\r\n")] = '\0';
-    return text;
-}
-
 /* POSTs body to the admin API; *out its JSON answer (caller frees). */
 static int s_admin(const char *path, const char *body, struct json **out)
 {
-    char *endpoint = s_endpoint();
-    struct http_client *h = http_client_new(NULL);
-    struct http_response r;
-    http_response_init(&r);
-    char *url = xasprintf("%s/_emulator%s", endpoint ? endpoint : "http://127.0.0.1:1", path);
-    struct headers hd;
-    headers_init(&hd);
-    headers_add(&hd, "Content-Type", "application/json");
-    struct http_request req = {"POST", url, &hd, body, strlen(body)};
-    struct drh_err err;
-    int ok = http_send(h, &req, &r, NULL, &err) == DRH_OK && r.status == 200 &&
-             json_parse(buf_str(&r.body), r.body.len, out, &err) == DRH_OK;
+    int ok = emu_admin("POST", path, body, out) == 0;
     if (!ok)
-        TEST_FAILF("admin %s: HTTP %ld %s", path, r.status, buf_str(&r.body));
-    headers_clean_up(&hd);
-    free(url);
-    free(endpoint);
-    http_response_clean_up(&r);
-    http_client_free(h);
+        TEST_FAILF("admin %s failed (see stderr)", path);
     return ok;
 }
 
-/* A client of a fixture profile on the real clock (the emulator checks
- * request times), with the profile's keys from the emulator's files. */
-struct emu {
-    struct testenv *t;
-    struct aws_env env;
-    struct aws_creds_provider *cp;
-    struct aws_client *c;
-};
-
-static int s_client(struct emu *e, const char *profile, const char *region)
+static int s_client(struct emu_client *e, const char *profile, const char *region)
 {
-    memset(e, 0, sizeof *e);
-    e->t = testenv_new();
-    char *cfg = xasprintf("%s/state/aws/config", dbfixture_dir());
-    char *creds = xasprintf("%s/state/aws/credentials", dbfixture_dir());
-    char *endpoint = s_endpoint();
-    testenv_set(e->t, "AWS_CONFIG_FILE", cfg);
-    testenv_set(e->t, "AWS_SHARED_CREDENTIALS_FILE", creds);
-    testenv_set(e->t, "AWS_ENDPOINT_URL", endpoint);
-    free(cfg);
-    free(creds);
-    free(endpoint);
-    e->env = e->t->env;
-    e->env.now = NULL;
-    struct aws_creds_options co = {0};
-    co.env = &e->env;
-    co.profile = profile;
-    co.explicit_profile = 1;
-    co.region = region;
-    struct drh_err err;
-    if (aws_creds_chain_new(&co, &e->cp, &err) != DRH_OK) {
-        TEST_FAILF("credentials of %s: %s", profile, err.msg);
-        return 0;
-    }
-    struct aws_client_options o = {0};
-    o.region = region;
-    o.env = &e->env;
-    o.creds = e->cp;
-    if (aws_client_new(&o, &e->c, &err) != DRH_OK) {
-        TEST_FAILF("client: %s", err.msg);
-        return 0;
-    }
-    return 1;
-}
-
-static void s_clean_up(struct emu *e)
-{
-    aws_client_free(e->c);
-    aws_creds_provider_free(e->cp);
-    testenv_free(e->t);
+    int ok = emu_client_open(e, profile, region) == 0;
+    if (!ok)
+        TEST_FAILF("no client of %s (see stderr)", profile);
+    return ok;
 }
 
 /* EC2 CreateVpc + CreateSubnet in the client's account: the subnet id
@@ -150,7 +80,7 @@ static char *s_subnet(struct aws_client *c)
 
 static void test_file_system_tags_mount_targets(void)
 {
-    struct emu e;
+    struct emu_client e;
     if (!s_client(&e, "dr", "us-west-2"))
         return;
     struct drh_err err;
@@ -158,7 +88,7 @@ static void test_file_system_tags_mount_targets(void)
     struct json *seeded = NULL;
     if (!s_admin("/seed/efs", "{\"profile\": \"dr\", \"files\": {\"a.txt\": \"hello\"}}",
                  &seeded)) {
-        s_clean_up(&e);
+        emu_client_close(&e);
         return;
     }
     const char *id = json_get_string(seeded, "file_system_id");
@@ -233,20 +163,20 @@ static void test_file_system_tags_mount_targets(void)
     free(subnet);
     free(want_arn);
     json_free(seeded);
-    s_clean_up(&e);
+    emu_client_close(&e);
 }
 
 /* The file system of another account is not found, as on AWS. */
 static void test_other_account_not_found(void)
 {
-    struct emu e;
+    struct emu_client e;
     if (!s_client(&e, "production", "us-east-1"))
         return;
     struct drh_err err;
     drh_err_clear(&err);
     struct json *seeded = NULL;
     if (!s_admin("/seed/efs", "{\"profile\": \"dr\", \"files\": {}}", &seeded)) {
-        s_clean_up(&e);
+        emu_client_close(&e);
         return;
     }
     const char *id = json_get_string(seeded, "file_system_id");
@@ -256,7 +186,7 @@ static void test_other_account_not_found(void)
     struct aws_tag tag = {"drh:run-id", "x"};
     CU_ASSERT_EQUAL(efs_tag_resource(e.c, id, &tag, 1, &err), DRH_E_NOTFOUND);
     json_free(seeded);
-    s_clean_up(&e);
+    emu_client_close(&e);
 }
 
 static const struct test_case cases[] = {

@@ -4,6 +4,7 @@
  * parallel HEADs with throttling retried, buckets and tags, and the
  * mapping of the not-found codes to DRH_E_NOTFOUND. */
 #include "support/dbfixture.h"
+#include "support/emuclient.h"
 #include "support/testenv.h"
 #include "support/testreg.h"
 
@@ -16,81 +17,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct {
-    char endpoint[64];
-    struct testenv *t;
-    struct aws_creds_provider *cp;
-    struct aws_client *c;
-    struct http_client *admin;
-} s_e;
-
-static void s_fast_sleep(double s, void *ctx) {}
+static struct emu_client s_e;
 
 static int s_init(void)
 {
     if (dbfixture_start() != 0)
         return 1;
-    char *path = xasprintf("%s/state/endpoint", dbfixture_dir());
-    char *text = test_read_file(path);
-    free(path);
-    if (!text)
-        return 1;
-    snprintf(s_e.endpoint, sizeof s_e.endpoint, "%.*s", (int)strcspn(text, "\r\n"), text);
-    free(text);
-    s_e.t = testenv_new();
-    s_e.t->env.now = NULL; /* the emulator checks the request time: the real clock */
-    char *creds = xasprintf("%s/state/aws/credentials", dbfixture_dir());
-    char *config = xasprintf("%s/state/aws/config", dbfixture_dir());
-    testenv_set(s_e.t, "AWS_SHARED_CREDENTIALS_FILE", creds);
-    testenv_set(s_e.t, "AWS_CONFIG_FILE", config);
-    testenv_set(s_e.t, "AWS_ENDPOINT_URL", s_e.endpoint);
-    free(creds);
-    free(config);
-    struct aws_creds_options co = {0};
-    co.env = &s_e.t->env;
-    co.profile = "production";
-    co.explicit_profile = 1;
-    struct drh_err err;
-    if (aws_creds_chain_new(&co, &s_e.cp, &err) != DRH_OK)
-        return 1;
-    struct aws_client_options o = {0};
-    o.region = "us-east-1";
-    o.env = &s_e.t->env;
-    o.creds = s_e.cp;
-    o.retry.max_attempts = 5;
-    o.retry.sleep = s_fast_sleep;
-    if (aws_client_new(&o, &s_e.c, &err) != DRH_OK)
-        return 1;
-    s_e.admin = http_client_new(NULL);
-    return 0;
+    return emu_client_open(&s_e, "production", "us-east-1") != 0;
 }
 
 static int s_cleanup(void)
 {
-    aws_client_free(s_e.c);
-    aws_creds_provider_free(s_e.cp);
-    testenv_free(s_e.t);
-    http_client_free(s_e.admin);
+    emu_client_close(&s_e);
     return 0;
 }
 
 /* An admin API call; the reply's JSON (caller frees), NULL on failure. */
 static struct json *s_admin(const char *method, const char *path, const char *body)
 {
-    char *url = xasprintf("%s/_emulator%s", s_e.endpoint, path);
-    struct http_request req = {method, url, NULL, body, body ? strlen(body) : 0};
-    struct http_response resp;
-    http_response_init(&resp);
-    struct drh_err err;
     struct json *out = NULL;
-    if (http_send(s_e.admin, &req, &resp, NULL, &err) != DRH_OK)
-        TEST_FAILF("%s %s: %s", method, path, err.msg);
-    else if (resp.status != 200)
-        TEST_FAILF("%s %s: HTTP %ld %s", method, path, resp.status, buf_str(&resp.body));
-    else if (json_parse(buf_str(&resp.body), resp.body.len, &out, &err) != DRH_OK)
-        TEST_FAILF("%s %s: %s", method, path, err.msg);
-    http_response_clean_up(&resp);
-    free(url);
+    if (emu_admin(method, path, body, &out) != 0)
+        TEST_FAILF("%s %s failed (see stderr)", method, path);
     return out;
 }
 
