@@ -104,7 +104,7 @@ demo: drh
 	@fixtures/demo/run
 
 format:
-	clang-format -i $(LIB_SRC) harness/main.c $(UNIT_SRC) $(wildcard harness/*.h harness/aws/*.h tests/unit/*.h tests/unit/support/*.h)
+	clang-format -i $(LIB_SRC) harness/main.c $(UNIT_SRC) $(wildcard harness/*.h harness/*/*.h probes/*.h reports/*.h tests/unit/*.h tests/unit/support/*.h)
 
 clean:
 	rm -rf build drh
