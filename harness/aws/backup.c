@@ -183,18 +183,8 @@ static char *s_page_query(const char *resource_arn, const char *token)
 static enum drh_status s_next_page(const struct json *doc, const char *op, int page, char **token,
                                    struct drh_err *err)
 {
-    char *next = aws_json_next_token(doc, "NextToken");
-    if (next && *token && strcmp(next, *token) == 0) {
-        free(next);
-        return drh_err_set(err, DRH_E_PARSE, "backup %s: the service repeated NextToken", op);
-    }
-    if (next && page + 1 >= BACKUP_MAX_PAGES) {
-        free(next);
-        return drh_err_set(err, DRH_E_PARSE, "backup %s: more than %d pages", op, BACKUP_MAX_PAGES);
-    }
-    free(*token);
-    *token = next;
-    return DRH_OK;
+    return aws_page_advance(token, aws_json_next_token(doc, "NextToken"), "backup", op,
+                            "NextToken", page, BACKUP_MAX_PAGES, err);
 }
 
 /* One call; ResourceNotFoundException becomes DRH_E_NOTFOUND. */

@@ -137,18 +137,8 @@ static void s_tags(const struct xml_node *n, struct ec2_tags *out)
 static enum drh_status s_next_page(const struct xml_node *result, const char *op, int page,
                                    char **token, struct drh_err *err)
 {
-    char *next = aws_xml_next_token(result, "NextToken");
-    if (next && *token && strcmp(next, *token) == 0) {
-        free(next);
-        return drh_err_set(err, DRH_E_PARSE, "ec2 %s: the service repeated NextToken", op);
-    }
-    if (next && page + 1 >= EC2_MAX_PAGES) {
-        free(next);
-        return drh_err_set(err, DRH_E_PARSE, "ec2 %s: more than %d pages", op, EC2_MAX_PAGES);
-    }
-    free(*token);
-    *token = next;
-    return DRH_OK;
+    return aws_page_advance(token, aws_xml_next_token(result, "NextToken"), "ec2", op,
+                            "NextToken", page, EC2_MAX_PAGES, err);
 }
 
 /*

@@ -97,18 +97,8 @@ static char *s_dup(const struct json *o, const char *key)
 static enum drh_status s_next_page(const struct json *doc, const char *name, const char *op,
                                    int page, char **marker, struct drh_err *err)
 {
-    char *next = aws_json_next_token(doc, name);
-    if (next && *marker && strcmp(next, *marker) == 0) {
-        free(next);
-        return drh_err_set(err, DRH_E_PARSE, "efs %s: the service repeated %s", op, name);
-    }
-    if (next && page + 1 >= EFS_MAX_PAGES) {
-        free(next);
-        return drh_err_set(err, DRH_E_PARSE, "efs %s: more than %d pages", op, EFS_MAX_PAGES);
-    }
-    free(*marker);
-    *marker = next;
-    return DRH_OK;
+    return aws_page_advance(marker, aws_json_next_token(doc, name), "efs", op, name, page,
+                            EFS_MAX_PAGES, err);
 }
 
 static enum drh_status s_file_system(const struct json *o, const char *op,

@@ -414,3 +414,22 @@ char *aws_json_next_token(const struct json *body, const char *token_name)
         return NULL;
     return s_trimmed(json_get_string(body, token_name));
 }
+
+enum drh_status aws_page_advance(char **token, char *next, const char *service, const char *op,
+                                 const char *token_name, int page, int max_pages,
+                                 struct drh_err *err)
+{
+    if (next && *token && strcmp(next, *token) == 0) {
+        free(next);
+        return drh_err_set(err, DRH_E_PARSE, "%s %s: the service repeated %s", service, op,
+                           token_name);
+    }
+    if (next && page + 1 >= max_pages) {
+        free(next);
+        return drh_err_set(err, DRH_E_PARSE, "%s %s: more than %d pages", service, op,
+                           max_pages);
+    }
+    free(*token);
+    *token = next;
+    return DRH_OK;
+}

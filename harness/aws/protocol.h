@@ -179,5 +179,12 @@ void aws_json_headers(struct headers *h, const char *target_prefix, const char *
  * <nextToken>, either is accepted. */
 char *aws_xml_next_token(const struct xml_node *result, const char *token_name);
 char *aws_json_next_token(const struct json *body, const char *token_name);
+/* Moves a paginator on: *token becomes next (taken over; NULL ends the
+ * pages). A next equal to *token (a service repeating itself) or a page
+ * beyond max_pages is DRH_E_PARSE "<service> <op>: ...", next freed. page
+ * counts from 0. */
+enum drh_status aws_page_advance(char **token, char *next, const char *service, const char *op,
+                                 const char *token_name, int page, int max_pages,
+                                 struct drh_err *err);
 
 #endif

@@ -171,18 +171,8 @@ static enum drh_status s_int(const struct xml_node *n, const char *name, const c
 static enum drh_status s_next_page(const struct xml_node *result, const char *op, int page,
                                    char **marker, struct drh_err *err)
 {
-    char *next = aws_xml_next_token(result, "Marker");
-    if (next && *marker && strcmp(next, *marker) == 0) {
-        free(next);
-        return drh_err_set(err, DRH_E_PARSE, "rds %s: the service repeated Marker", op);
-    }
-    if (next && page + 1 >= RDS_MAX_PAGES) {
-        free(next);
-        return drh_err_set(err, DRH_E_PARSE, "rds %s: more than %d pages", op, RDS_MAX_PAGES);
-    }
-    free(*marker);
-    *marker = next;
-    return DRH_OK;
+    return aws_page_advance(marker, aws_xml_next_token(result, "Marker"), "rds", op, "Marker",
+                            page, RDS_MAX_PAGES, err);
 }
 
 /*

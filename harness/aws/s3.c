@@ -360,9 +360,7 @@ static void s_page_versions(const struct xml_node *root, struct s3_version **v, 
         s = xml_find_text(e, "LastModified");
         x->modified = s_iso_time(s);
         free(s);
-        s = xml_find_text(e, "IsLatest");
-        x->latest = s && strcmp(s, "true") == 0;
-        free(s);
+        x->latest = xml_find_true(e, "IsLatest");
     }
 }
 

@@ -96,23 +96,12 @@ void ec2_probes(struct ec2_run *run, enum step_end *worst)
             s_status_probe(run, p, &res);
         else if (p->kind == PROBE_HTTP || p->kind == PROBE_TCP)
             s_net_probe(run, p, &res);
-        else
+        else {
+            res.verdict = PROBE_ERROR; /* the loader refuses these: never a silent pass */
             snprintf(res.message, sizeof res.message, "a %s probe cannot run on an instance",
                      probe_kind_name(p->kind));
-        char name[160];
-        snprintf(name, sizeof(name), "probe %s", p->name);
-        enum report_status s = res.verdict == PROBE_PASS   ? REPORT_PASS
-                               : res.verdict == PROBE_FAIL ? REPORT_FAIL
-                                                           : REPORT_ERROR;
-        res_case(&run->res, name, s, res.seconds, "%s", res.message);
-        if (res.verdict != PROBE_PASS) {
-            all = false;
-            /* a probe that cannot run is a failed drill too: the instance is not proven */
-            res_worse(worst, STEP_FAILED);
         }
+        all &= res_probe_case(&run->res, p, &res, worst);
     }
-    run->res.probes_ok = all;
-    if (all)
-        run->res.probes_passed_mono = progress_elapsed();
-    run->res.phase_s[PH_PROBE] = progress_elapsed() - t;
+    res_probes_done(&run->res, all, t);
 }

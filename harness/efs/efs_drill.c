@@ -38,23 +38,9 @@ static void s_probes(struct efs_run *run, enum step_end *worst)
         progress_phase(res->d->name, res->r->name, "probe", "%s (%s) in %s", p->name,
                        probe_kind_name(p->kind), run->tree);
         probe_tree_run(run->tree, p, res->d->dir, res->t0_wall, &pr);
-        char name[160];
-        snprintf(name, sizeof(name), "probe %s", p->name);
-        enum report_status s = pr.verdict == PROBE_PASS   ? REPORT_PASS
-                               : pr.verdict == PROBE_FAIL ? REPORT_FAIL
-                                                          : REPORT_ERROR;
-        res_case(res, name, s, pr.seconds, "%s", pr.message);
-        if (pr.verdict != PROBE_PASS) {
-            all = false;
-            res_worse(worst, STEP_FAILED); /* data not proven */
-        }
-        if (p->kind == PROBE_CANARY && pr.canary_time >= 0)
-            res->canary_time = pr.canary_time;
+        all &= res_probe_case(res, p, &pr, worst);
     }
-    res->probes_ok = all;
-    if (all)
-        res->probes_passed_mono = progress_elapsed();
-    res->phase_s[PH_PROBE] = progress_elapsed() - t;
+    res_probes_done(res, all, t);
 }
 
 static enum step_end s_copy(struct res_run *res, struct drh_err *err)

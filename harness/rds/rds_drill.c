@@ -69,11 +69,7 @@ static void s_probes(struct rds_run *run, enum step_end *worst)
     if (s_connect(run, &c, &err) != STEP_OK) {
         res_case(&run->res, "connect", REPORT_FAIL, progress_elapsed() - t, "%s", err.msg);
         res_worse(worst, STEP_FAILED);
-        for (size_t i = 0; i < run->res.r->n_probes; i++) {
-            char name[160];
-            snprintf(name, sizeof(name), "probe %s", run->res.r->probes[i].name);
-            res_case(&run->res, name, REPORT_SKIPPED, 0, "not run: cannot connect");
-        }
+        res_skip_rest(&run->res, NULL, 0, "cannot connect");
         return;
     }
     res_case(&run->res, "connect", REPORT_PASS, progress_elapsed() - t, "%s:%d %s%s", run->host,
@@ -87,25 +83,10 @@ static void s_probes(struct rds_run *run, enum step_end *worst)
         progress_phase(run->res.d->name, run->res.r->name, "probe", "%s (%s)", p->name,
                        probe_kind_name(p->kind));
         probe_run(c, p, run->res.d->dir, &res);
-        char name[160];
-        snprintf(name, sizeof(name), "probe %s", p->name);
-        enum report_status s = res.verdict == PROBE_PASS   ? REPORT_PASS
-                               : res.verdict == PROBE_FAIL ? REPORT_FAIL
-                                                           : REPORT_ERROR;
-        res_case(&run->res, name, s, res.seconds, "%s", res.message);
-        if (res.verdict != PROBE_PASS) {
-            all = false;
-            /* a probe that cannot run is a failed drill too: the data is not proven */
-            res_worse(worst, STEP_FAILED);
-        }
-        if (p->kind == PROBE_CANARY && res.canary_time >= 0)
-            run->res.canary_time = res.canary_time;
+        all &= res_probe_case(&run->res, p, &res, worst);
     }
     db_close(c);
-    run->res.probes_ok = all;
-    if (all)
-        run->res.probes_passed_mono = progress_elapsed();
-    run->res.phase_s[PH_PROBE] = progress_elapsed() - t;
+    res_probes_done(&run->res, all, t);
 }
 
 static enum runner_verdict s_drill(struct res_run *res)

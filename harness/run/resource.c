@@ -226,6 +226,31 @@ void res_skip_rest(struct res_run *run, const char *const *names, size_t n,
     }
 }
 
+bool res_probe_case(struct res_run *run, const struct drill_probe *p,
+                    const struct probe_result *pr, enum step_end *worst)
+{
+    char name[160];
+    snprintf(name, sizeof(name), "probe %s", p->name);
+    enum report_status s = pr->verdict == PROBE_PASS   ? REPORT_PASS
+                           : pr->verdict == PROBE_FAIL ? REPORT_FAIL
+                                                       : REPORT_ERROR;
+    res_case(run, name, s, pr->seconds, "%s", pr->message);
+    if (p->kind == PROBE_CANARY && pr->canary_time >= 0)
+        run->canary_time = pr->canary_time;
+    if (pr->verdict == PROBE_PASS)
+        return true;
+    res_worse(worst, STEP_FAILED);
+    return false;
+}
+
+void res_probes_done(struct res_run *run, bool all, double t)
+{
+    run->probes_ok = all;
+    if (all)
+        run->probes_passed_mono = progress_elapsed();
+    run->phase_s[PH_PROBE] = progress_elapsed() - t;
+}
+
 void res_worse(enum step_end *worst, enum step_end e)
 {
     if (e > *worst)

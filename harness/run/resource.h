@@ -12,6 +12,7 @@
 #include "aws/protocol.h"
 #include "drill/drill.h"
 #include "json.h"
+#include "probes/probe.h"
 #include "reports/report.h"
 #include "run/ledger.h"
 #include "run/runner.h"
@@ -86,6 +87,14 @@ enum step_end res_step(struct res_run *run, const char *name,
                        enum step_end *worst);
 /* Marks the named cases and then every probe as skipped: "not run: why". */
 void res_skip_rest(struct res_run *run, const char *const *names, size_t n, const char *why);
+/* One probe's verdict as its case "probe NAME". A probe that did not pass
+ * (failed, or could not run) fails the drill: the data is not proven. A
+ * canary's time becomes the run's. Returns whether it passed. */
+bool res_probe_case(struct res_run *run, const struct drill_probe *p,
+                    const struct probe_result *pr, enum step_end *worst);
+/* Ends the probe phase begun at t (progress_elapsed()): probes_ok, and
+ * when all passed probes_passed_mono; phase_s[PH_PROBE]. */
+void res_probes_done(struct res_run *run, bool all, double t);
 /* Folds e into *worst. */
 void res_worse(enum step_end *worst, enum step_end e);
 /* The identifier of something the run creates and its parts:
