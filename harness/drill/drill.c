@@ -311,6 +311,8 @@ const char *probe_kind_name(enum probe_kind k)
         return "tcp";
     case PROBE_STATUS:
         return "status";
+    case PROBE_COMMAND:
+        return "command";
     }
     return "unknown";
 }
@@ -347,13 +349,14 @@ const char *drill_teardown_name(enum drill_teardown t)
 
 const char *drill_resource_type_name(enum drill_resource_type t)
 {
-    static const char *const names[] = {"rds", "aurora", "efs", "s3", "ec2"};
+    static const char *const names[] = {"rds", "aurora", "efs", "s3", "ec2", "check"};
     return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "unknown";
 }
 
 const char *drill_path_name(enum drill_path p)
 {
-    return p == DRILL_PATH_SNAPSHOT ? "snapshot" : p == DRILL_PATH_TAG ? "tag" : "backup";
+    static const char *const names[] = {"backup", "snapshot", "tag", "pitr"};
+    return (unsigned)p < sizeof(names) / sizeof(names[0]) ? names[p] : "unknown";
 }
 
 const char *drill_select_name(enum drill_select s)

@@ -38,13 +38,22 @@ struct drill_side {
     char *kms_key;         /* target only: key for snapshot copies (re-encryption),
                             * "alias/...", a key id, or a key or alias ARN of
                             * the target's region; NULL: none */
+    bool allow_production; /* target only: the target may be the source's (production)
+                            * account; drill_load() refuses the same account without it */
 };
 
-/* Where restored things run. create: drh builds (and removes) a VPC,
- * subnets, a DB subnet group and a security group (issue 6); until then
- * drill_load() accepts it and the runner refuses it with a clear error. */
+/* Where restored things run: named (db_subnet_group, subnet,
+ * security_groups), or with create built by drh in the target account and
+ * region before any restore and removed after every resource's teardown: a
+ * VPC without an internet gateway, a private subnet in each of two
+ * availability zones, a security group admitting only allow_from, a DB
+ * subnet group over both subnets (harness/run/isolation.c). */
 struct drill_isolation {
     bool create;
+    char *vpc_cidr;   /* create: the VPC's IPv4 CIDR; default "10.213.0.0/16" (two /24s
+                       * from it become the subnets) */
+    char *allow_from; /* create: the CIDR the runner reaches restored resources from
+                       * (required with create) */
     char *db_subnet_group;  /* RDS / Aurora; NULL when create or no database resource */
     char *subnet;           /* "subnet-...": EC2 instances and EFS mount targets;
                              * NULL when create or no such resource */
@@ -52,12 +61,17 @@ struct drill_isolation {
     size_t n_security_groups;
 };
 
-enum drill_resource_type { DRILL_RDS, DRILL_AURORA, DRILL_EFS, DRILL_S3, DRILL_EC2 };
+/* check: no backup of its own; its probes (command, http with url) test the
+ * restored stack after the resources it runs after, through their outputs. */
+enum drill_resource_type { DRILL_RDS, DRILL_AURORA, DRILL_EFS, DRILL_S3, DRILL_EC2, DRILL_CHECK };
 enum drill_engine { DRILL_POSTGRES, DRILL_MYSQL, DRILL_AURORA_POSTGRESQL, DRILL_AURORA_MYSQL };
 /* Which backup a drill restores: by AWS Backup recovery point, by a manual
- * snapshot shared with the target account (rds, aurora), or by the newest
- * AMI carrying a tag (ec2). */
-enum drill_path { DRILL_PATH_BACKUP, DRILL_PATH_SNAPSHOT, DRILL_PATH_TAG };
+ * snapshot shared with the target account (rds, aurora), by the newest
+ * AMI carrying a tag (ec2), or to a point in time of the source's
+ * continuous backup (rds, aurora: Restore...ToPointInTime, in the source's
+ * own account and region, so the target must be the source with
+ * allow_production). */
+enum drill_path { DRILL_PATH_BACKUP, DRILL_PATH_SNAPSHOT, DRILL_PATH_TAG, DRILL_PATH_PITR };
 enum drill_select {
     DRILL_SELECT_LATEST,  /* newest COMPLETED recovery point / shared snapshot */
     DRILL_SELECT_RANDOM,  /* uniformly among those within within_days */
@@ -75,7 +89,8 @@ enum probe_kind {
     PROBE_FILES,     /* efs: paths exist, file count, newest modification time */
     PROBE_HTTP,      /* ec2: a health URL answers with a status and a body */
     PROBE_TCP,       /* ec2: a port accepts connections */
-    PROBE_STATUS     /* ec2: both status checks (system, instance) ok */
+    PROBE_STATUS,    /* ec2: both status checks (system, instance) ok */
+    PROBE_COMMAND    /* check: a command template exits 0 (and its output matches) */
 };
 enum probe_op { PROBE_EQUALS, PROBE_GE, PROBE_LE, PROBE_REGEX, PROBE_NON_EMPTY };
 
@@ -116,6 +131,15 @@ struct drill_probe {
     char *http_path;  /* http: default "/" */
     int http_status;  /* http: default 200 */
     char *body_regex; /* http: POSIX ERE the body must match; NULL: any body */
+    /* http (check): the URL, a template over earlier resources' outputs
+     * ({db.endpoint}); NULL on ec2, where port and http_path apply */
+    char *url;
+    /* command (check): a /bin/sh -c template over earlier resources' outputs,
+     * placeholders replaced by shell-quoted values; each output is also in
+     * the environment as DRH_<RESOURCE>_<KEY> (upper case, '-' -> '_'), and
+     * a database's password only there (DRH_<RESOURCE>_PASSWORD) */
+    char *command;
+    char *output_regex; /* command: POSIX ERE its standard output must match; NULL: any */
 };
 
 /* How probes log in to the restored database. The password comes from an
@@ -178,6 +202,13 @@ struct drill_ec2 {
                           * NULL: probes reach the private IP directly */
 };
 
+/* rds / aurora path pitr: the moment restored to. */
+struct drill_pitr {
+    double at;   /* pitr.at: ISO 8601 time (epoch seconds); 0: not given */
+    long ago;    /* pitr.ago: this long before T0 ("15m"); 0: not given */
+    bool latest; /* pitr.latest: the latest restorable time (neither at nor ago) */
+};
+
 struct drill_resource {
     /* [A-Za-z0-9-]{1,30}, unique in the drill, for reports and identifiers;
      * default: the last field of source, cut to 30 characters */
@@ -194,6 +225,12 @@ struct drill_resource {
     bool copy;                   /* copy into the target (default: true unless
                                   * select is dr-vault) */
     char *instance_class;        /* restore override; NULL: "db.t3.medium" */
+    struct drill_pitr pitr;      /* path pitr */
+    /* after: names of earlier resources this one starts after (each must have
+     * ended its probes; a failed one skips this one). Their outputs may be used
+     * in this resource's templates as {NAME.KEY}. */
+    char **after;
+    size_t n_after;
     struct drill_db_login login; /* rds, aurora */
     struct drill_efs efs;
     struct drill_s3 s3;
@@ -203,6 +240,33 @@ struct drill_resource {
 };
 
 enum drill_teardown { DRILL_TEARDOWN_ALWAYS, DRILL_TEARDOWN_ON_SUCCESS, DRILL_TEARDOWN_NEVER };
+
+/* Posture: the backup plan and the copies the drill depends on, checked with
+ * read-only calls (drh posture, and a step of drh run when the section is
+ * present). */
+struct drill_posture_rule {
+    char *name;          /* matched case-insensitively as a part of the plan's RuleName */
+    long retention_days; /* the rule's Lifecycle.DeleteAfterDays must be at least this */
+};
+struct drill_posture_copy {
+    char *account; /* destination vault's account */
+    char *region;  /* destination vault's region */
+    char *vault;   /* destination vault name; NULL: any vault there */
+};
+struct drill_posture {
+    bool present;       /* the drill has a posture section (drh run runs it) */
+    char *plan;         /* backup plan name; NULL: the plans whose selections name a resource */
+    /* default: daily 7, weekly 28 and monthly 2555 days (84 months), as seed 004 */
+    struct drill_posture_rule *rules;
+    size_t n_rules;
+    /* default: the target's vault when it differs from the source in account or region */
+    struct drill_posture_copy *copies;
+    size_t n_copies;
+    char **resources;   /* more protected resource ARNs whose newest backup is checked */
+    size_t n_resources;
+    bool check_copies;  /* also the newest copy in the target's vault (default true when
+                         * the target has a vault) */
+};
 
 struct drill {
     char *path;        /* the file it came from */
@@ -218,6 +282,7 @@ struct drill {
     struct drill_resource *resources; /* at least one */
     size_t n_resources;
     enum drill_teardown teardown;
+    struct drill_posture posture;
     char *junit;    /* reports.junit; NULL: none unless --junit */
     char *evidence; /* reports.evidence dir; NULL: none unless --evidence */
 };

@@ -328,6 +328,7 @@ static void s_probe(struct drill_ctx *c, const struct json *v, const char *path,
     case PROBE_HTTP:
     case PROBE_TCP:
     case PROBE_STATUS:
+    case PROBE_COMMAND:
         drill_parse_kind_probe(c, v, path, p, false);
         break;
     }

@@ -15,6 +15,8 @@ const struct res_kind *res_kind_of(enum drill_resource_type t)
         return &s3_kind;
     case DRILL_EC2:
         return &ec2_kind;
+    case DRILL_CHECK:
+        break;
     }
     return &rds_kind;
 }

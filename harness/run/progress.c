@@ -94,3 +94,9 @@ void progress_result(const char *drill, const char *resource, const char *name,
 {
     s_line("result", drill, resource, "name", name, status, message);
 }
+
+const char *progress_status_word(int report_status)
+{
+    static const char *const words[] = {"passed", "failed", "error", "skipped"};
+    return report_status >= 0 && report_status < 4 ? words[report_status] : "unknown";
+}

@@ -23,5 +23,7 @@ void progress_wait(const char *drill, const char *resource, const char *phase, c
 /* A verdict line/event: event "result" with status "passed"/"failed"/"error". */
 void progress_result(const char *drill, const char *resource, const char *name,
                      const char *status, const char *message);
+/* The word a case's status prints as: "passed", "failed", "error", "skipped". */
+const char *progress_status_word(int report_status);
 
 #endif

@@ -38,8 +38,7 @@ void res_case(struct res_run *run, const char *name, enum report_status status, 
         va_end(ap);
     }
     report_add_case(run->suite, run->classname, name, status, seconds, msg[0] ? msg : NULL);
-    static const char *const names[] = {"passed", "failed", "error", "skipped"};
-    progress_result(run->d->name, run->r->name, name, names[status], msg);
+    progress_result(run->d->name, run->r->name, name, progress_status_word((int)status), msg);
 }
 
 char *res_identifier(const struct res_run *run, const char *part)
