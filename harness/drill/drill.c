@@ -135,11 +135,31 @@ static void s_probe_free(struct drill_probe *p)
     free(p->canary_table);
     free(p->canary_column);
     free(p->canary_file);
+    free(p->url);
+    free(p->command);
+    free(p->output_regex);
     for (size_t i = 0; i < p->n_paths; i++)
         free(p->paths[i]);
     free(p->paths);
     free(p->http_path);
     free(p->body_regex);
+}
+
+static void s_posture_free(struct drill_posture *p)
+{
+    free(p->plan);
+    for (size_t i = 0; i < p->n_rules; i++)
+        free(p->rules[i].name);
+    free(p->rules);
+    for (size_t i = 0; i < p->n_copies; i++) {
+        free(p->copies[i].account);
+        free(p->copies[i].region);
+        free(p->copies[i].vault);
+    }
+    free(p->copies);
+    for (size_t i = 0; i < p->n_resources; i++)
+        free(p->resources[i]);
+    free(p->resources);
 }
 
 static void s_resource_free(struct drill_resource *r)
@@ -164,6 +184,9 @@ static void s_resource_free(struct drill_resource *r)
     free(r->ec2.tag_value);
     free(r->ec2.instance_type);
     free(r->ec2.tunnel);
+    for (size_t i = 0; i < r->n_after; i++)
+        free(r->after[i]);
+    free(r->after);
     for (size_t i = 0; i < r->n_probes; i++)
         s_probe_free(&r->probes[i]);
     free(r->probes);
@@ -182,6 +205,9 @@ void drill_free(struct drill *d)
     drill_side_clean_up(&d->target);
     free(d->isolation.db_subnet_group);
     free(d->isolation.subnet);
+    free(d->isolation.vpc_cidr);
+    free(d->isolation.allow_from);
+    s_posture_free(&d->posture);
     for (size_t i = 0; i < d->isolation.n_security_groups; i++)
         free(d->isolation.security_groups[i]);
     free(d->isolation.security_groups);
@@ -351,6 +377,44 @@ const char *drill_resource_type_name(enum drill_resource_type t)
 {
     static const char *const names[] = {"rds", "aurora", "efs", "s3", "ec2", "check"};
     return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "unknown";
+}
+
+const char *const *drill_outputs(enum drill_resource_type t)
+{
+    static const char *const db[] = {"endpoint", "port", "identifier", "arn",
+                                      "database", "user", NULL};
+    static const char *const efs[] = {"file_system_id", "mount_target_ip", "restore_dir", NULL};
+    static const char *const s3[] = {"replica_bucket", "restore_bucket", NULL};
+    static const char *const ec2[] = {"instance_id", "private_ip", "image_id", NULL};
+    static const char *const none[] = {NULL};
+    switch (t) {
+    case DRILL_RDS:
+    case DRILL_AURORA:
+        return db;
+    case DRILL_EFS:
+        return efs;
+    case DRILL_S3:
+        return s3;
+    case DRILL_EC2:
+        return ec2;
+    case DRILL_CHECK:
+        break;
+    }
+    return none;
+}
+
+bool drill_resource_needs_network(const struct drill_resource *r)
+{
+    return r->type == DRILL_RDS || r->type == DRILL_AURORA || r->type == DRILL_EC2 ||
+           (r->type == DRILL_EFS && !r->efs.existing);
+}
+
+bool drill_needs_network(const struct drill *d)
+{
+    for (size_t i = 0; i < d->n_resources; i++)
+        if (drill_resource_needs_network(&d->resources[i]))
+            return true;
+    return false;
 }
 
 const char *drill_path_name(enum drill_path p)

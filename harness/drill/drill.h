@@ -204,9 +204,9 @@ struct drill_ec2 {
 
 /* rds / aurora path pitr: the moment restored to. */
 struct drill_pitr {
-    double at;   /* pitr.at: ISO 8601 time (epoch seconds); 0: not given */
-    long ago;    /* pitr.ago: this long before T0 ("15m"); 0: not given */
-    bool latest; /* pitr.latest: the latest restorable time (neither at nor ago) */
+    double at;   /* pitr.at as an ISO 8601 time (epoch seconds); 0: not given */
+    long ago;    /* pitr.at as a duration before T0 ("15m"); 0: not given */
+    bool latest; /* pitr.latest, or neither given: the latest restorable time */
 };
 
 struct drill_resource {
@@ -310,6 +310,17 @@ bool drill_parse_duration(const char *text, long *seconds);
 void drill_format_duration(long seconds, char *out, size_t size);
 
 const char *drill_engine_name(enum drill_engine e); /* "aurora-postgresql", ... */
+/* The outputs a resource of type t gives the resources that run after it
+ * ({NAME.KEY} in their templates), NULL-terminated: rds and aurora
+ * endpoint, port, identifier, arn, database, user; efs file_system_id,
+ * mount_target_ip, restore_dir; s3 replica_bucket, restore_bucket; ec2
+ * instance_id, private_ip, image_id; check none. */
+const char *const *drill_outputs(enum drill_resource_type t);
+/* Whether a resource restores into the target's network (a database, an
+ * instance, a new file system), and whether any of the drill's does: then
+ * target.isolation is required. */
+bool drill_resource_needs_network(const struct drill_resource *r);
+bool drill_needs_network(const struct drill *d);
 bool drill_engine_is_postgres(enum drill_engine e);
 const char *probe_kind_name(enum probe_kind k); /* "sql", "tables", ... */
 const char *drill_teardown_name(enum drill_teardown t);

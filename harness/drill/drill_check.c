@@ -190,8 +190,13 @@ static void s_copying(struct drill_ctx *c, const struct json *rv, const char *pa
                        path);
         drill_hint(c, "remove \"within_days\", or set \"select\": \"random\"");
     }
+    if (r->path == DRILL_PATH_PITR)
+        return; /* no backup to copy: drill_check_stack.c's rules */
+    /* By default a backup is copied to the target unless it is already there. */
+    bool elsewhere = strcmp(d->source.account, d->target.account) != 0 ||
+                     strcmp(d->source.region, d->target.region) != 0;
     if (!copy)
-        r->copy = r->select != DRILL_SELECT_DR_VAULT;
+        r->copy = r->select != DRILL_SELECT_DR_VAULT && elsewhere;
     if (r->type == DRILL_EC2) {
         s_ec2_copying(c, rv, path, r, d);
         return;
@@ -326,7 +331,7 @@ static char *s_name_from_source(const char *source)
 static void s_probe_names(struct drill_ctx *c, const struct json *rv, const char *path,
                           struct drill_resource *r)
 {
-    size_t count[PROBE_STATUS + 1] = {0}, seen[PROBE_STATUS + 1] = {0};
+    size_t count[PROBE_COMMAND + 1] = {0}, seen[PROBE_COMMAND + 1] = {0};
     const struct json *pv = json_get(rv, "probes");
     for (size_t i = 0; i < r->n_probes; i++)
         count[r->probes[i].kind]++;
@@ -393,4 +398,5 @@ void drill_check(struct drill_ctx *c, const struct json *root, struct drill *d)
             break;
         }
     }
+    drill_check_stack(c, root, d);
 }

@@ -184,4 +184,34 @@ void drill_parse_kind_probe(struct drill_ctx *c, const struct json *v, const cha
                             struct drill_probe *p, bool efs);
 void drill_check(struct drill_ctx *c, const struct json *root, struct drill *d);
 
+/* An AWS region name of a known partition. */
+bool drill_is_region(const char *s);
+/* "10.0.0.0/16" with a prefix length within [min_prefix, max_prefix] and no host bits. */
+bool drill_is_cidr(const char *s, int min_prefix, int max_prefix);
+/* An http:// URL template (placeholders {NAME.KEY} allowed). */
+bool drill_is_url_template(const char *s);
+/* obj.key as a POSIX ERE (checked with regcomp) into *out; example goes into the hint. */
+bool drill_regex(struct drill_ctx *c, const struct json *obj, const char *path, const char *key,
+                 const char *example, char **out);
+/* obj.key as a moment: an ISO 8601 UTC time (*at, epoch seconds) or a
+ * duration before T0 (*ago, seconds). */
+bool drill_want_moment(struct drill_ctx *c, const struct json *obj, const char *path,
+                       const char *key, double *at, long *ago);
+
+/* The stack (drill_parse_stack.c): target.isolation, a resource's after and
+ * pitr, a check resource's probes, the posture section and its defaults. */
+void drill_parse_isolation(struct drill_ctx *c, const struct json *v, struct drill_isolation *iso);
+void drill_parse_after(struct drill_ctx *c, const struct json *rv, const char *path,
+                       struct drill_resource *r);
+void drill_parse_pitr(struct drill_ctx *c, const struct json *rv, const char *path,
+                      struct drill_resource *r);
+void drill_parse_check_probe(struct drill_ctx *c, const struct json *v, const char *path,
+                             struct drill_probe *p);
+void drill_parse_posture(struct drill_ctx *c, const struct json *root, struct drill *d);
+void drill_posture_defaults(struct drill *d);
+/* Rules between the stack's keys and the rest (drill_check_stack.c): the
+ * production account, pitr's side, after's names, the placeholders of
+ * templates; run from drill_check(). */
+void drill_check_stack(struct drill_ctx *c, const struct json *root, struct drill *d);
+
 #endif

@@ -18,10 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const s_types[] = {"rds", "aurora", "efs", "s3", "ec2", NULL};
+static const char *const s_types[] = {"rds", "aurora", "efs", "s3", "ec2", "check", NULL};
 static const char *const s_engines[] = {"postgres", "mysql", "aurora-postgresql", "aurora-mysql",
                                         NULL};
-static const char *const s_paths[] = {"backup", "snapshot", "tag", NULL};
+static const char *const s_paths[] = {"backup", "snapshot", "tag", "pitr", NULL};
 static const char *const s_selects[] = {"latest", "random", "dr-vault", NULL};
 static const char *const s_tls[] = {"prefer", "require", "verify-full", "disable", NULL};
 static const char *const s_teardowns[] = {"always", "on-success", "never", NULL};
@@ -37,6 +37,7 @@ static const struct drill_key s_top_keys[] = {
      "\"resources\": [{\"type\": \"aurora\", \"engine\": \"aurora-postgresql\", \"source\": ...}]"},
     {"teardown", false, NULL},
     {"reports", false, NULL},
+    {"posture", false, NULL},
     {NULL, false, NULL},
 };
 
@@ -65,25 +66,18 @@ static const struct drill_key s_target_keys[] = {
     {"staging_vault", false, NULL},
     {"kms_key", false, NULL},
     {"isolation", false, NULL}, /* required unless every resource is s3: s_needs() */
+    {"allow_production", false, NULL},
     {NULL, false, NULL},
 };
 #define DRILL_TARGET_ONLY 7 /* index of the first target-only key above */
-
-/* Which of these a drill needs depends on its resources: s_needs(). */
-static const struct drill_key s_isolation_keys[] = {
-    {"db_subnet_group", false, NULL},
-    {"subnet", false, NULL},
-    {"security_groups", false, NULL},
-    {NULL, false, NULL},
-};
 
 /* A resource's keys by type; s_any_resource_keys before the type is known. */
 #define RESOURCE_KEYS_COMMON                                                                       \
     {"name", false, NULL},                                                                         \
     {                                                                                              \
-        "type", true, "\"type\": \"rds\", \"aurora\", \"efs\", \"s3\" or \"ec2\""                  \
+        "type", true, "\"type\": \"rds\", \"aurora\", \"efs\", \"s3\", \"ec2\" or \"check\""        \
     }
-static const struct drill_key s_resource_keys[][12] = {
+static const struct drill_key s_resource_keys[][14] = {
     [DRILL_RDS] = {RESOURCE_KEYS_COMMON,
                    {"engine", true, "\"engine\": \"postgres\" or \"mysql\""},
                    {"source", true,
@@ -94,6 +88,8 @@ static const struct drill_key s_resource_keys[][12] = {
                    {"restore", false, NULL},
                    {"login", false, NULL},
                    {"probes", false, NULL},
+                   {"pitr", false, NULL},
+                   {"after", false, NULL},
                    {NULL, false, NULL}},
     [DRILL_AURORA] = {RESOURCE_KEYS_COMMON,
                       {"engine", true, "\"engine\": \"aurora-postgresql\" or \"aurora-mysql\""},
@@ -106,7 +102,9 @@ static const struct drill_key s_resource_keys[][12] = {
                       {"restore", false, NULL},
                       {"login", false, NULL},
                       {"probes", false, NULL},
-                      {NULL, false, NULL}},
+                      {"pitr", false, NULL},
+                      {"after", false, NULL},
+                   {NULL, false, NULL}},
     [DRILL_EFS] = {RESOURCE_KEYS_COMMON,
                    {"source", true,
                     "\"source\": \"fs-0123456789abcdef0\" (or the file system's ARN)"},
@@ -118,6 +116,7 @@ static const struct drill_key s_resource_keys[][12] = {
                     "\"unmount\": \"...\"}}: how drh reads the restored tree (with the emulator a "
                     "fixture script plays the mount)"},
                    {"probes", false, NULL},
+                   {"after", false, NULL},
                    {NULL, false, NULL}},
     [DRILL_S3] = {RESOURCE_KEYS_COMMON,
                   {"source", true, "\"source\": \"BUCKET\" (or arn:aws:s3:::BUCKET)"},
@@ -128,7 +127,8 @@ static const struct drill_key s_resource_keys[][12] = {
                   {"live", false, NULL},
                   {"compare", false, NULL},
                   {"restore", false, NULL},
-                  {NULL, false, NULL}},
+                  {"after", false, NULL},
+                   {NULL, false, NULL}},
     [DRILL_EC2] = {RESOURCE_KEYS_COMMON,
                    {"source", true, "\"source\": \"i-0123456789abcdef0\" (or the instance's ARN)"},
                    {"path", false, NULL},
@@ -138,6 +138,13 @@ static const struct drill_key s_resource_keys[][12] = {
                    {"image", false, NULL},
                    {"reach", false, NULL},
                    {"probes", false, NULL},
+                   {"after", false, NULL},
+                   {NULL, false, NULL}},
+    [DRILL_CHECK] = {RESOURCE_KEYS_COMMON,
+                     {"probes", true,
+                      "\"probes\": [{\"kind\": \"command\", \"command\": \"...\"}] (what the "
+                      "check runs)"},
+                     {"after", false, NULL},
                    {NULL, false, NULL}},
 };
 static const struct drill_key s_any_resource_keys[] = {
@@ -156,6 +163,8 @@ static const struct drill_key s_any_resource_keys[] = {
     {"posture", false, NULL},
     {"live", false, NULL},
     {"compare", false, NULL},
+    {"pitr", false, NULL},
+    {"after", false, NULL},
     {NULL, false, NULL},
 };
 
@@ -212,7 +221,7 @@ bool drill_text(struct drill_ctx *c, const struct json *obj, const char *path, c
     return true;
 }
 
-static bool s_region_shape(const char *s)
+bool drill_is_region(const char *s)
 {
     return aws_partition_of(s) != NULL;
 }
@@ -257,61 +266,6 @@ static void s_objectives(struct drill_ctx *c, const struct json *root, struct dr
     drill_want_duration(c, json_get(o, "rpo"), "objectives.rpo", &d->rpo);
 }
 
-static void s_isolation(struct drill_ctx *c, const struct json *v, struct drill_isolation *iso)
-{
-    if (json_is_string(v) && strcmp(json_string(v), "create") == 0) {
-        iso->create = true;
-        return;
-    }
-    if (!json_is_object(v)) {
-        char shown[DRILL_SHOW_MAX];
-        if (json_is_string(v))
-            drill_fail(c, v, "target.isolation: '%s' is not \"create\" or an object",
-                       drill_show(json_string(v), shown, sizeof shown));
-        else
-            drill_fail(c, v, "target.isolation: expected object or \"create\", got %s",
-                       json_type_name(v));
-        drill_hint(c, "name the restore's network: {\"db_subnet_group\": \"NAME\", \"subnet\": "
-                      "\"subnet-...\", \"security_groups\": [\"sg-...\"]}, or \"create\"");
-        return;
-    }
-    drill_check_keys(c, v, "target.isolation", s_isolation_keys);
-    drill_text(c, v, "target.isolation", "db_subnet_group", drill_is_subnet_group,
-               "a DB subnet group name",
-               "a DB subnet group name is 1 to 255 letters, digits, periods, underscores, spaces "
-               "and hyphens",
-               &iso->db_subnet_group);
-    drill_text(c, v, "target.isolation", "subnet", drill_is_subnet, "a subnet id",
-               "subnet ids look like subnet-0123456789abcdef0", &iso->subnet);
-    const struct json *sgs = json_get(v, "security_groups");
-    if (!sgs || !drill_want_array(c, sgs, "target.isolation.security_groups"))
-        return;
-    size_t n = json_array_size(sgs);
-    if (n == 0) {
-        drill_fail(c, sgs,
-                   "target.isolation.security_groups: at least one security group is needed");
-        drill_hint(c, "name the security group that isolates restored resources: "
-                      "[\"sg-0123456789abcdef0\"]");
-        return;
-    }
-    iso->security_groups = xcalloc(n, sizeof *iso->security_groups);
-    size_t i = 0;
-    for (const struct json *e = json_first(sgs); e; e = json_next(e), i++) {
-        char where[DRILL_WHERE_MAX], shown[DRILL_SHOW_MAX];
-        const char *s;
-        drill_where_index(where, sizeof where, "target.isolation.security_groups", i);
-        if (!drill_want_string(c, e, where, &s))
-            continue;
-        if (!drill_is_security_group(s)) {
-            drill_fail(c, e, "%s: '%s' is not a security group id", where,
-                       drill_show(s, shown, sizeof shown));
-            drill_hint(c, "security group ids look like sg-0123456789abcdef0");
-            continue;
-        }
-        iso->security_groups[iso->n_security_groups++] = xstrdup(s);
-    }
-}
-
 static void s_side(struct drill_ctx *c, const struct json *root, const char *name,
                    struct drill_side *side, struct drill_isolation *iso)
 {
@@ -341,7 +295,7 @@ static void s_side(struct drill_ctx *c, const struct json *root, const char *nam
                     "an account id is 12 digits: \"123456789012\"", &side->account) &&
         json_is_number(account))
         drill_hint(c, "write the account id in quotes: as a number it loses leading zeros");
-    drill_text(c, o, name, "region", s_region_shape, "an AWS region name",
+    drill_text(c, o, name, "region", drill_is_region, "an AWS region name",
                "regions look like us-east-1, eu-west-2, cn-northwest-1 or us-gov-west-1",
                &side->region);
     drill_text(c, o, name, "profile", NULL, NULL, NULL, &side->profile);
@@ -377,9 +331,11 @@ static void s_side(struct drill_ctx *c, const struct json *root, const char *nam
                "a KMS key is alias/NAME, a key id, or a key or alias ARN "
                "(arn:aws:kms:REGION:ACCOUNT:key/ID)",
                &side->kms_key);
+    drill_want_bool(c, json_get(o, "allow_production"), "target.allow_production",
+                    &side->allow_production);
     const struct json *isolation = json_get(o, "isolation");
     if (isolation)
-        s_isolation(c, isolation, iso);
+        drill_parse_isolation(c, isolation, iso);
 }
 
 /* resources[i].source: an RDS ARN (cluster for aurora, db for rds) or an
@@ -499,7 +455,7 @@ static void s_path_applies(struct drill_ctx *c, const struct json *pv, const cha
 {
     bool db = r->type == DRILL_RDS || r->type == DRILL_AURORA;
     if ((r->path != DRILL_PATH_SNAPSHOT || db) &&
-        (r->path != DRILL_PATH_TAG || r->type == DRILL_EC2))
+        (r->path != DRILL_PATH_TAG || r->type == DRILL_EC2) && (r->path != DRILL_PATH_PITR || db))
         return;
     const char *tn = drill_resource_type_name(r->type);
     drill_fail(c, pv, "%s: '%s' does not apply to %s %s resource", where, drill_path_name(r->path),
@@ -511,8 +467,8 @@ static void s_path_applies(struct drill_ctx *c, const struct json *pv, const cha
         drill_hint(c, "an efs resource restores from an AWS Backup recovery point: \"backup\" "
                       "(the default)");
     else
-        drill_hint(c, "a database restores from \"backup\" or \"snapshot\"; \"tag\" finds an AMI "
-                      "(ec2)");
+        drill_hint(c, "a database restores from \"backup\", \"snapshot\" or \"pitr\"; \"tag\" "
+                      "finds an AMI (ec2)");
 }
 
 /* path, recovery_point, copy: how the backup is found and brought over. */
@@ -579,6 +535,12 @@ static void s_resource(struct drill_ctx *c, const struct json *v, const char *pa
     drill_where(where, sizeof where, path, "engine");
     if (db && drill_want_enum(c, json_get(v, "engine"), where, s_engines, &e))
         r->engine = (enum drill_engine)e;
+    drill_parse_after(c, v, path, r);
+    if (typed && r->type == DRILL_CHECK) {
+        r->source = xstrdup("");
+        drill_parse_probes(c, v, path, r, typed);
+        return;
+    }
     s_source(c, v, path, r, typed);
     if (typed && r->type == DRILL_S3) {
         drill_parse_s3(c, v, path, r);
@@ -601,8 +563,10 @@ static void s_resource(struct drill_ctx *c, const struct json *v, const char *pa
                    "instance classes look like db.t3.medium, db.r6g.large or db.serverless",
                    &r->instance_class);
     }
-    if (db)
+    if (db) {
         s_login(c, v, path, &r->login);
+        drill_parse_pitr(c, v, path, r);
+    }
     drill_parse_probes(c, v, path, r, typed);
 }
 
@@ -641,15 +605,15 @@ static void s_needs(struct drill_ctx *c, const struct json *root, struct drill *
 {
     const char *db = NULL, *net = NULL;
     char why_db[DRILL_WHERE_MAX] = "", why_net[DRILL_WHERE_MAX] = "";
-    bool all_s3 = d->n_resources > 0;
     for (size_t i = 0; i < d->n_resources; i++) {
         const struct drill_resource *r = &d->resources[i];
-        all_s3 = all_s3 && r->type == DRILL_S3;
         if (!db && (r->type == DRILL_RDS || r->type == DRILL_AURORA)) {
             db = drill_resource_type_name(r->type);
             snprintf(why_db, sizeof why_db, "resources[%zu] (%s)", i, db);
         }
-        if (!net && (r->type == DRILL_EC2 || (r->type == DRILL_EFS && !r->efs.existing))) {
+        /* a subnet: an instance, a new file system's mount target */
+        if (!net && (r->type == DRILL_EC2 || r->type == DRILL_EFS) &&
+            drill_resource_needs_network(r)) {
             net = drill_resource_type_name(r->type);
             snprintf(why_net, sizeof why_net, "resources[%zu] (%s)", i, net);
         }
@@ -659,7 +623,7 @@ static void s_needs(struct drill_ctx *c, const struct json *root, struct drill *
     if (!json_is_object(target) || d->isolation.create || (iso && !json_is_object(iso)))
         return;
     if (!iso) {
-        if (all_s3 || !d->n_resources)
+        if (!db && !net)
             return;
         drill_missing(c, target, "missing required key 'isolation' in target");
         drill_hint(c, "add \"isolation\": {\"db_subnet_group\": \"NAME\", \"security_groups\": "
@@ -720,4 +684,5 @@ void drill_parse(struct drill_ctx *c, const struct json *root, struct drill *d)
     if (drill_want_enum(c, json_get(root, "teardown"), "teardown", s_teardowns, &teardown))
         d->teardown = (enum drill_teardown)teardown;
     s_reports(c, root, d);
+    drill_parse_posture(c, root, d);
 }

@@ -235,28 +235,34 @@ void drill_parse_efs(struct drill_ctx *c, const struct json *rv, const char *pat
 static void s_s3_restore(struct drill_ctx *c, const struct json *o, const char *where,
                          struct drill_s3 *s3)
 {
-    char sub[DRILL_WHERE_MAX], shown[DRILL_SHOW_MAX];
     s3->restore = true;
     drill_foreign_keys(c, o, where, s_s3_restore_keys, drill_any_restore_keys, "an s3 resource",
                        "an s3 resource's restore");
     drill_check_keys(c, o, where, s_s3_restore_keys);
     s_prefix(c, o, where, "prefix", &s3->restore_prefix);
-    const struct json *at = json_get(o, "at");
+    drill_want_moment(c, o, where, "at", &s3->restore_at, &s3->restore_ago);
+}
+
+bool drill_want_moment(struct drill_ctx *c, const struct json *obj, const char *path,
+                       const char *key, double *at, long *ago)
+{
+    char where[DRILL_WHERE_MAX], shown[DRILL_SHOW_MAX];
+    const struct json *v = json_get(obj, key);
     const char *s;
-    drill_where(sub, sizeof sub, where, "at");
-    if (!drill_want_string(c, at, sub, &s) || !s)
-        return;
-    if (drill_parse_duration(s, &s3->restore_ago))
-        return;
+    drill_where(where, sizeof where, path, key);
+    if (!drill_want_string(c, v, where, &s) || !s)
+        return false;
+    if (drill_parse_duration(s, ago))
+        return true;
     time_t t = aws_parse_time(s);
     if (t > 0) {
-        s3->restore_at = (double)t;
-        return;
+        *at = (double)t;
+        return true;
     }
-    drill_fail(c, at, "%s: '%s' is neither a time nor a duration", sub,
+    drill_fail(c, v, "%s: '%s' is neither a time nor a duration", where,
                drill_show(s, shown, sizeof shown));
-    drill_hint(c, "write an ISO 8601 UTC time, \"2026-11-21T10:00:00Z\", or how long before the "
-                  "drill starts, \"2h\"");
+    return drill_hint(c, "write an ISO 8601 UTC time, \"2026-11-21T10:00:00Z\", or how long "
+                         "before the drill starts, \"2h\"");
 }
 
 void drill_parse_s3(struct drill_ctx *c, const struct json *rv, const char *path,
@@ -431,25 +437,31 @@ void drill_parse_kind_probe(struct drill_ctx *c, const struct json *v, const cha
         drill_where(where, sizeof where, path, "status");
         if (drill_want_int(c, json_get(v, "status"), where, 100, 599, &n))
             p->http_status = (int)n;
-        const struct json *body = json_get(v, "body");
-        const char *re_text;
-        drill_where(where, sizeof where, path, "body");
-        if (!drill_want_string(c, body, where, &re_text) || !re_text)
-            break;
-        regex_t re;
-        int rc = regcomp(&re, re_text, REG_EXTENDED | REG_NOSUB);
-        if (rc != 0) {
-            char why[128];
-            regerror(rc, &re, why, sizeof why);
-            drill_fail(c, body, "%s: invalid regular expression: %s", where, why);
-            drill_hint(c, "write a POSIX extended regular expression, such as \"\\\"status\\\": "
-                          "*\\\"ok\\\"\"");
-            break;
-        }
-        regfree(&re);
-        p->body_regex = xstrdup(re_text);
+        drill_regex(c, v, path, "body", "\"\\\"status\\\": *\\\"ok\\\"\"", &p->body_regex);
         break;
     default:
         break;
     }
+}
+
+bool drill_regex(struct drill_ctx *c, const struct json *obj, const char *path, const char *key,
+                 const char *example, char **out)
+{
+    char where[DRILL_WHERE_MAX];
+    const struct json *v = json_get(obj, key);
+    const char *text;
+    drill_where(where, sizeof where, path, key);
+    if (!drill_want_string(c, v, where, &text) || !text)
+        return false;
+    regex_t re;
+    int rc = regcomp(&re, text, REG_EXTENDED | REG_NOSUB);
+    if (rc != 0) {
+        char why[128];
+        regerror(rc, &re, why, sizeof why);
+        drill_fail(c, v, "%s: invalid regular expression: %s", where, why);
+        return drill_hint(c, "write a POSIX extended regular expression, such as %s", example);
+    }
+    regfree(&re);
+    *out = xstrdup(text);
+    return true;
 }

@@ -15,7 +15,8 @@
 
 static const char *const s_kinds[] = {"sql",    "tables",    "schema",   "checksum",
                                       "canary", "integrity", "manifest", "files",
-                                      "http",   "tcp",       "status",   NULL};
+                                      "http",   "tcp",       "status",   "command",
+                                      NULL};
 /* The probe kinds each resource type takes (bits of enum probe_kind). */
 #define KIND(k) (1u << (k))
 static const unsigned s_type_kinds[] = {
@@ -26,6 +27,7 @@ static const unsigned s_type_kinds[] = {
     [DRILL_EFS] = KIND(PROBE_MANIFEST) | KIND(PROBE_FILES) | KIND(PROBE_CANARY),
     [DRILL_S3] = 0,
     [DRILL_EC2] = KIND(PROBE_HTTP) | KIND(PROBE_TCP) | KIND(PROBE_STATUS),
+    [DRILL_CHECK] = KIND(PROBE_COMMAND) | KIND(PROBE_HTTP),
 };
 /* The same, for hints. */
 static const char *const s_type_kind_names[] = {
@@ -34,6 +36,7 @@ static const char *const s_type_kind_names[] = {
     [DRILL_EFS] = "manifest, files, canary",
     [DRILL_S3] = "none (its checks are built in)",
     [DRILL_EC2] = "http, tcp, status",
+    [DRILL_CHECK] = "command, http (with a url)",
 };
 static const char *const s_ops[] = {"equals", ">=", "<=", "regex", "non-empty", NULL};
 
@@ -80,6 +83,10 @@ static const struct drill_key s_probe_keys[][8] = {
                     {NULL, false, NULL}},
     [PROBE_TCP] = {PROBE_KEYS_COMMON, {"port", true, "\"port\": 443"}, {NULL, false, NULL}},
     [PROBE_STATUS] = {PROBE_KEYS_COMMON, {NULL, false, NULL}},
+    [PROBE_COMMAND] = {PROBE_KEYS_COMMON,
+                       {"command", true, "\"command\": \"curl -fsS http://{app.private_ip}/\""},
+                       {"output", false, NULL},
+                       {NULL, false, NULL}},
 };
 /* An efs canary reads a file, not a table. */
 static const struct drill_key s_efs_canary_keys[] = {
@@ -94,6 +101,7 @@ static const struct drill_key s_any_probe_keys[] = {
     {"column", false, NULL},    {"file", false, NULL},     {"paths", false, NULL},
     {"min_files", false, NULL}, {"max_age", false, NULL},  {"port", false, NULL},
     {"path", false, NULL},      {"status", false, NULL},   {"body", false, NULL},
+    {"command", false, NULL},   {"output", false, NULL},   {"url", false, NULL},
     {NULL, false, NULL},
 };
 
@@ -275,6 +283,14 @@ static void s_probe(struct drill_ctx *c, const struct json *v, const char *path,
                    s_kinds[kind], drill_article(tn), tn);
         drill_hint(c, "%s probes: %s", tn, s_type_kind_names[type]);
         drill_check_keys(c, v, path, s_any_probe_keys);
+        return;
+    }
+    if (typed && type == DRILL_CHECK) {
+        drill_parse_check_probe(c, v, path, p);
+        drill_where(where, sizeof where, path, "name");
+        drill_want_name(c, json_get(v, "name"), where, 40, &p->name);
+        drill_where(where, sizeof where, path, "timeout");
+        drill_want_duration(c, json_get(v, "timeout"), where, &p->timeout);
         return;
     }
     bool efs = typed && type == DRILL_EFS;

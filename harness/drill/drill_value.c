@@ -315,3 +315,14 @@ bool drill_is_s3_source(const char *s)
     return drill_arn_split(s, &arn) && strcmp(arn.service, "s3") == 0 && !arn.region[0] &&
            !arn.account[0] && drill_is_bucket(arn.resource);
 }
+
+bool drill_is_url_template(const char *s)
+{
+    const char *rest = strncmp(s, "http://", 7) == 0 ? s + 7 : NULL;
+    if (!rest || !rest[0] || rest[0] == '/')
+        return false;
+    for (const char *p = rest; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == '"' || *p == '\\' || (unsigned char)*p >= 0x7f)
+            return false;
+    return true;
+}

@@ -66,8 +66,8 @@ static const struct bad_case s_bad[] = {
     {"kms-key-region", 12, 16, "target.kms_key: the key is in us-west-2, but copies are made in us-east-1", ""},
     {"vault-bad", 6, 14, "source.vault: 'p' is not a backup vault name", ""},
     {"profile-empty", 7, 16, "source.profile: must not be empty", ""},
-    {"isolation-string-bad", 12, 18, "target.isolation: 'none' is not \"create\" or an object", ""},
-    {"isolation-number", 12, 18, "target.isolation: expected object or \"create\", got number", ""},
+    {"isolation-string-bad", 12, 18, "target.isolation: 'none' is not an object", ""},
+    {"isolation-number", 12, 18, "target.isolation: expected object, got number", ""},
     {"isolation-no-sgs", 14, 26, "target.isolation.security_groups: at least one security group is needed", ""},
     {"isolation-sg-bad", 14, 51, "target.isolation.security_groups[1]: 'sg_2' is not a security group id", ""},
     {"isolation-missing-sgs", 12, 18, "missing required key 'security_groups' in target.isolation", ""},
@@ -243,6 +243,36 @@ static const struct bad_case s_bad[] = {
     {"ec2-no-copy-other-region", 20, 15, "resources[0].copy: false, but an AMI in us-east-1 cannot be launched in us-west-2", "CopyImage"},
     {"ec2-needs-source-vault", 17, 5, "resources[0]: path 'backup' needs source.vault", "\"path\": \"tag\""},
     {"ec2-tier-missing-before-conflict", 11, 18, "missing required key 'subnet' in target.isolation", ""},
+    {"create-no-allow-from", 12, 30, "missing required key 'allow_from' in target.isolation.create", "\"allow_from\": \"10.20.0.0/16\""},
+    {"create-allow-from-bad", 12, 46, "target.isolation.create.allow_from: '10.20.0.1/16' is not an IPv4 CIDR", "without host bits"},
+    {"create-vpc-cidr-small", 12, 72, "target.isolation.create.vpc_cidr: '10.213.0.0/26' is not an IPv4 CIDR from /16 to /23", "two /24 subnets"},
+    {"create-with-named", 12, 62, "target.isolation.db_subnet_group: not used with \"create\"", "remove \"db_subnet_group\""},
+    {"create-string", 12, 18, "target.isolation: 'create' is not an object", "{\"create\": {\"allow_from\": \"10.20.0.0/16\"}}"},
+    {"production-target", 9, 16, "target.account: 111111111111 is the source's (production) account", "\"allow_production\": true"},
+    {"allow-production-type", 12, 25, "target.allow_production: expected", ""},
+    {"pitr-other-account", 20, 15, "resources[0].path: 'pitr' restores in the source's account and region (111111111111 us-east-1), not the target's 222222222222 us-east-1", "allow_production"},
+    {"pitr-with-copy", 22, 7, "resources[0].copy: not used with path 'pitr'", "continuous backup"},
+    {"pitr-without-path", 21, 7, "resources[0].pitr: only used with path 'pitr'", "\"path\": \"pitr\""},
+    {"pitr-at-bad", 22, 23, "resources[0].pitr.at: 'yesterday' is neither a time nor a duration", "2026-11-21T10:00:00Z"},
+    {"pitr-at-and-latest", 22, 30, "resources[0].pitr: give \"at\" or \"latest\", not both", ""},
+    {"pitr-efs", 20, 15, "resources[0].path: 'pitr' does not apply to an efs resource", ""},
+    {"after-unknown", 30, 17, "resources[1].after[0]: no resource is named 'dbx'", "an earlier resource"},
+    {"after-later", 20, 17, "resources[0].after[0]: 'app' comes later in the drill (resources[1])", "move 'app' before 'db'"},
+    {"after-self", 30, 23, "resources[1].after[1]: a resource cannot run after itself", ""},
+    {"after-not-list", 30, 16, "resources[1].after: expected array, got string", ""},
+    {"template-not-after", 32, 41, "resources[1].probes[0]: {db.endpoint} names 'db', which is not in \"after\"", "add \"after\": [\"db\"]"},
+    {"template-unknown-output", 32, 41, "resources[1].probes[0]: {db.password}: an aurora resource has no output 'password'", "endpoint, port, identifier"},
+    {"check-probe-sql", 32, 19, "resources[1].probes[0].kind: a 'sql' probe does not apply to a check resource", "command, http (with a url)"},
+    {"check-http-url-bad", 32, 34, "resources[1].probes[0].url: 'ftp://x' is not an http:// URL", "plain HTTP"},
+    {"check-http-port", 32, 59, "unknown key 'port' in resources[1].probes[0]", ""},
+    {"check-command-output-bad", 32, 82, "resources[1].probes[0].output: invalid regular expression", "POSIX extended"},
+    {"check-no-probes", 31, 17, "resources[1].probes: a check needs a probe", "\"kind\": \"command\""},
+    {"check-source", 29, 7, "resources[1]: key 'source' does not apply to a check resource", "a check resource takes: name, type, probes, after"},
+    {"posture-unknown-key", 17, 39, "unknown key 'plans' in posture", "did you mean 'plan'?"},
+    {"posture-retention-hours", 17, 81, "posture.rules[0].retention: a retention is a whole number of days", "\"2555d\""},
+    {"posture-rule-no-retention", 17, 49, "missing required key 'retention' in posture.rules[0]", "\"retention\": \"7d\""},
+    {"posture-copy-account", 17, 63, "posture.copies[0].account: '2222' is not an AWS account id", "12 digits"},
+    {"posture-resource-not-arn", 17, 53, "posture.resources[0]: 'fs-1234' is not an ARN", "by its ARN"},
 };
 /* clang-format on */
 
@@ -493,7 +523,8 @@ static void test_good_variants(void)
         " \"source\": {\"account\": \"123456789012\", \"region\": \"cn-north-1\",\n"
         "            \"vault\": \"v1\"},\n"
         " \"target\": {\"account\": \"123456789012\", \"region\": \"cn-north-1\",\n"
-        "            \"vault\": \"v2\", \"isolation\": \"create\",\n"
+        "            \"vault\": \"v2\", \"allow_production\": true,\n"
+        "            \"isolation\": {\"create\": {\"allow_from\": \"10.20.0.0/16\"}},\n"
         "            \"role_arn\": \"arn:aws-cn:iam::123456789012:role/R\",\n"
         "            \"kms_key\": \"mrk-1234567890abcdef1234567890abcdef\"},\n"
         " \"resources\": [{\"type\": \"rds\", \"engine\": \"postgres\", \"source\": \"db1\",\n"
@@ -503,6 +534,10 @@ static void test_good_variants(void)
     struct drill *d = s_load(path);
     if (d) {
         CU_ASSERT_TRUE(d->isolation.create);
+        CU_ASSERT_STRING_EQUAL(d->isolation.allow_from, "10.20.0.0/16");
+        CU_ASSERT_STRING_EQUAL(d->isolation.vpc_cidr, "10.213.0.0/16"); /* the default */
+        CU_ASSERT_TRUE(d->target.allow_production);
+        CU_ASSERT_FALSE(d->posture.present);
         CU_ASSERT_PTR_NULL(d->isolation.db_subnet_group);
         CU_ASSERT_EQUAL(d->isolation.n_security_groups, 0);
         CU_ASSERT_STRING_EQUAL(d->target.backup_role_arn,
@@ -516,6 +551,42 @@ static void test_good_variants(void)
     drill_free(d);
     free(path);
     testenv_free(t);
+}
+
+/* A stack: pitr, after, a check resource and its probes, posture defaults. */
+static void test_stack(void)
+{
+    struct drill *d = s_load(GOOD_DIR "stack.json");
+    if (!d)
+        return;
+    CU_ASSERT_TRUE(d->target.allow_production);
+    CU_ASSERT_EQUAL_FATAL(d->n_resources, 3);
+    const struct drill_resource *db = &d->resources[0], *fs = &d->resources[1],
+                                *app = &d->resources[2];
+    CU_ASSERT_EQUAL(db->path, DRILL_PATH_PITR);
+    CU_ASSERT_EQUAL(db->pitr.ago, 15 * 60);
+    CU_ASSERT_FALSE(db->pitr.latest);
+    CU_ASSERT_FALSE(db->copy);
+    CU_ASSERT_EQUAL(fs->n_after, 1);
+    CU_ASSERT_STRING_EQUAL(fs->after[0], "db");
+    CU_ASSERT_EQUAL(app->type, DRILL_CHECK);
+    CU_ASSERT_STRING_EQUAL(app->source, "");
+    CU_ASSERT_EQUAL_FATAL(app->n_after, 2);
+    CU_ASSERT_EQUAL_FATAL(app->n_probes, 2);
+    CU_ASSERT_EQUAL(app->probes[0].kind, PROBE_COMMAND);
+    CU_ASSERT_STRING_EQUAL(app->probes[0].name, "command");
+    CU_ASSERT_STRING_EQUAL(app->probes[0].output_regex, "^ok");
+    CU_ASSERT_EQUAL(app->probes[1].kind, PROBE_HTTP);
+    CU_ASSERT_STRING_EQUAL(app->probes[1].url, "http://{db.endpoint}:8080/health");
+    CU_ASSERT_EQUAL(app->probes[1].http_status, 200);
+    CU_ASSERT_TRUE(d->posture.present);
+    CU_ASSERT_STRING_EQUAL(d->posture.plan, "orders-plan");
+    CU_ASSERT_EQUAL_FATAL(d->posture.n_rules, 3); /* the seed's defaults */
+    CU_ASSERT_STRING_EQUAL(d->posture.rules[2].name, "monthly");
+    CU_ASSERT_EQUAL(d->posture.rules[2].retention_days, 2555);
+    CU_ASSERT_EQUAL(d->posture.n_copies, 0); /* the target is the source */
+    CU_ASSERT_FALSE(d->posture.check_copies);
+    drill_free(d);
 }
 
 /* d->dir for a bare name, doubled slashes, and drill_resolve() there. */
@@ -546,7 +617,11 @@ static void test_examples(void)
                                            "postgres-snapshot-share.json",
                                            "efs-new-filesystem.json",
                                            "s3-replication.json",
-                                           "ec2-ami.json"};
+                                           "ec2-ami.json",
+                                           "scenario1-rds-pitr-corruption.json",
+                                           "scenario2-efs-accidental-deletion.json",
+                                           "scenario3-full-stack.json",
+                                           "scenario4-quarterly-test-account.json"};
     size_t loaded = 0;
     DIR *dir = opendir("drills/examples");
     CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
@@ -743,6 +818,7 @@ static const struct test_case cases[] = {
     {"minimal drill: defaults", test_good_minimal},
     {"full drill: every key", test_good_full},
     {"create isolation, cn partition, no copy", test_good_variants},
+    {"a stack: pitr, after, check, posture", test_stack},
     {"the drill's folder", test_dir},
     {"every example in drills/examples loads", test_examples},
     {"unreadable, empty, oversized files", test_file_errors},

@@ -159,11 +159,11 @@ case('profile-empty', sub(B, ('"vault": "prod-vault"', '"vault": "prod-vault",\n
 case('isolation-string-bad', sub(B, ('''"isolation": {
       "db_subnet_group": "drh-isolated",
       "security_groups": ["sg-0drh0isolated0001"]
-    }''', '"isolation": <@>"none"')), 'target.isolation: \'none\' is not "create" or an object')
+    }''', '"isolation": <@>"none"')), "target.isolation: 'none' is not an object")
 case('isolation-number', sub(B, ('''"isolation": {
       "db_subnet_group": "drh-isolated",
       "security_groups": ["sg-0drh0isolated0001"]
-    }''', '"isolation": <@>1')), 'target.isolation: expected object or "create", got number')
+    }''', '"isolation": <@>1')), "target.isolation: expected object, got number")
 case('isolation-no-sgs', sub(B, ('"security_groups": ["sg-0drh0isolated0001"]', '"security_groups": <@>[]')),
      'target.isolation.security_groups: at least one security group is needed')
 case('isolation-sg-bad', sub(B, ('"security_groups": ["sg-0drh0isolated0001"]', '"security_groups": ["sg-0drh0isolated0001", <@>"sg_2"]')),
@@ -578,6 +578,89 @@ case('ec2-tier-missing-before-conflict', sub(EC2, ('"region": "us-east-1",\n    
                                              ('\n      "subnet": "subnet-0123456789abcdef0",', ''),
                                              ('"isolation": {', '"isolation": <@>{')),
      "missing required key 'subnet' in target.isolation")
+
+# Issue 6: the stack. The isolation drh builds, the production account,
+# point-in-time restores, "after", check resources and their templates, posture.
+ISO = '''"isolation": {
+      "db_subnet_group": "drh-isolated",
+      "security_groups": ["sg-0drh0isolated0001"]
+    }'''
+def iso(text):
+    return sub(B, (ISO, text))
+case('create-no-allow-from', iso('"isolation": { "create": <@>{ "vpc_cidr": "10.213.0.0/16" } }'),
+     "missing required key 'allow_from' in target.isolation.create", '"allow_from": "10.20.0.0/16"')
+case('create-allow-from-bad', iso('"isolation": { "create": { "allow_from": <@>"10.20.0.1/16" } }'),
+     "target.isolation.create.allow_from: '10.20.0.1/16' is not an IPv4 CIDR", 'without host bits')
+case('create-vpc-cidr-small', iso('"isolation": { "create": { "allow_from": "10.0.0.0/8", "vpc_cidr": <@>"10.213.0.0/26" } }'),
+     "target.isolation.create.vpc_cidr: '10.213.0.0/26' is not an IPv4 CIDR from /16 to /23", 'two /24 subnets')
+case('create-with-named', iso('"isolation": { "create": { "allow_from": "10.0.0.0/8" }, <@>"db_subnet_group": "x" }'),
+     'target.isolation.db_subnet_group: not used with "create"', 'remove "db_subnet_group"')
+case('create-string', iso('"isolation": <@>"create"'),
+     "target.isolation: 'create' is not an object", '{"create": {"allow_from": "10.20.0.0/16"}}')
+case('production-target', sub(B, ('"account": "222222222222"', '"account": <@>"111111111111"')),
+     "target.account: 111111111111 is the source's (production) account", '"allow_production": true')
+case('allow-production-type', sub(B, ('"vault": "dr-vault",', '"vault": "dr-vault",\n    "allow_production": <@>"yes",')),
+     'target.allow_production: expected')
+PITR_TARGET = sub(B, ('"account": "222222222222",\n    "region": "us-east-1",', '"account": "111111111111",\n    "region": "us-east-1",\n    "allow_production": true,'))
+case('pitr-other-account', sub(B, ('"type": "aurora",', '"type": "aurora",\n      "path": <@>"pitr",')),
+     "resources[0].path: 'pitr' restores in the source's account and region (111111111111 us-east-1), not the target's 222222222222 us-east-1", 'allow_production')
+case('pitr-with-copy', sub(PITR_TARGET, ('"type": "aurora",', '"type": "aurora",\n      "path": "pitr",\n      <@>"copy": false,')),
+     "resources[0].copy: not used with path 'pitr'", 'continuous backup')
+case('pitr-without-path', sub(PITR_TARGET, ('"type": "aurora",', '"type": "aurora",\n      <@>"pitr": { "latest": true },')),
+     "resources[0].pitr: only used with path 'pitr'", '"path": "pitr"')
+case('pitr-at-bad', sub(PITR_TARGET, ('"type": "aurora",', '"type": "aurora",\n      "path": "pitr",\n      "pitr": { "at": <@>"yesterday" },')),
+     "resources[0].pitr.at: 'yesterday' is neither a time nor a duration", '2026-11-21T10:00:00Z')
+case('pitr-at-and-latest', sub(PITR_TARGET, ('"type": "aurora",', '"type": "aurora",\n      "path": "pitr",\n      "pitr": { "at": "15m", <@>"latest": true },')),
+     'resources[0].pitr: give "at" or "latest", not both')
+case('pitr-efs', sub(EFS, ('"type": "efs",', '"type": "efs",\n      "path": <@>"pitr",')),
+     "resources[0].path: 'pitr' does not apply to an efs resource")
+TWO = sub(B, (RES, RES.replace('"type": "aurora",', '"name": "db",\n      "type": "aurora",') + ''',
+    {
+      "name": "app",
+      "type": "check",
+      "after": ["db"],
+      "probes": [
+        { "kind": "command", "command": "pg_isready -h {db.endpoint} -p {db.port}" }
+      ]
+    }'''))
+def two(*pairs):
+    return sub(TWO, *pairs)
+CMD = '{ "kind": "command", "command": "pg_isready -h {db.endpoint} -p {db.port}" }'
+case('after-unknown', two(('"after": ["db"]', '"after": [<@>"dbx"]')),
+     "resources[1].after[0]: no resource is named 'dbx'", 'an earlier resource')
+case('after-later', two(('"name": "db",\n      "type": "aurora",', '"name": "db",\n      "after": [<@>"app"],\n      "type": "aurora",')),
+     "resources[0].after[0]: 'app' comes later in the drill (resources[1])", "move 'app' before 'db'")
+case('after-self', two(('"after": ["db"]', '"after": ["db", <@>"app"]')),
+     'resources[1].after[1]: a resource cannot run after itself')
+case('after-not-list', two(('"after": ["db"]', '"after": <@>"db"')),
+     'resources[1].after: expected array, got string')
+case('template-not-after', two(('"after": ["db"]', '"after": []'), (CMD, '{ "kind": "command", "command": <@>"pg_isready -h {db.endpoint} -p {db.port}" }')),
+     "resources[1].probes[0]: {db.endpoint} names 'db', which is not in \"after\"", 'add "after": ["db"]')
+case('template-unknown-output', two((CMD, '{ "kind": "command", "command": <@>"pg_isready -h {db.endpoint} -p {db.password}" }')),
+     "resources[1].probes[0]: {db.password}: an aurora resource has no output 'password'", 'endpoint, port, identifier')
+case('check-probe-sql', two((CMD, '{ "kind": <@>"sql", "query": "select 1" }')),
+     "resources[1].probes[0].kind: a 'sql' probe does not apply to a check resource", 'command, http (with a url)')
+case('check-http-url-bad', two((CMD, '{ "kind": "http", "url": <@>"ftp://x" }')),
+     "resources[1].probes[0].url: 'ftp://x' is not an http:// URL", 'plain HTTP')
+case('check-http-port', two((CMD, '{ "kind": "http", "url": "http://{db.endpoint}/", <@>"port": 80 }')),
+     "unknown key 'port' in resources[1].probes[0]")
+case('check-command-output-bad', two((CMD, '{ "kind": "command", "command": "pg_isready -h {db.endpoint}", "output": <@>"([" }')),
+     'resources[1].probes[0].output: invalid regular expression', 'POSIX extended')
+case('check-no-probes', two(('"probes": [\n        ' + CMD + '\n      ]', '"probes": <@>[]')),
+     'resources[1].probes: a check needs a probe', '"kind": "command"')
+case('check-source', two(('"name": "app",', '"name": "app",\n      <@>"source": "x",')),
+     "resources[1]: key 'source' does not apply to a check resource", 'a check resource takes: name, type, probes, after')
+POSTURE = sub(B, ('  "resources": [', '  "posture": { "plan": "orders-plan" },\n  "resources": ['))
+case('posture-unknown-key', sub(POSTURE, ('"plan": "orders-plan"', '"plan": "orders-plan", <@>"plans": []')),
+     "unknown key 'plans' in posture", "did you mean 'plan'?")
+case('posture-retention-hours', sub(POSTURE, ('"plan": "orders-plan"', '"plan": "orders-plan", "rules": [{ "name": "daily", "retention": <@>"36h" }]')),
+     'posture.rules[0].retention: a retention is a whole number of days', '"2555d"')
+case('posture-rule-no-retention', sub(POSTURE, ('"plan": "orders-plan"', '"plan": "orders-plan", "rules": [<@>{ "name": "daily" }]')),
+     "missing required key 'retention' in posture.rules[0]", '"retention": "7d"')
+case('posture-copy-account', sub(POSTURE, ('"plan": "orders-plan"', '"plan": "orders-plan", "copies": [{ "account": <@>"2222", "region": "us-west-2" }]')),
+     "posture.copies[0].account: '2222' is not an AWS account id", '12 digits')
+case('posture-resource-not-arn', sub(POSTURE, ('"plan": "orders-plan"', '"plan": "orders-plan", "resources": [<@>"fs-1234"]')),
+     "posture.resources[0]: 'fs-1234' is not an ARN", 'by its ARN')
 
 os.makedirs(ROOT + '/bad', exist_ok=True)
 os.makedirs(ROOT + '/good', exist_ok=True)
