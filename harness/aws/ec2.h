@@ -1,17 +1,18 @@
 /*
  * Amazon EC2 (ec2 protocol): the AMIs an EC2 drill selects, checks for
- * sharing, copies and deregisters; their EBS snapshots; the instance it
- * launches, waits for, probes and terminates; tags. Describe calls follow
+ * sharing, copies and deregisters; their EBS snapshots (ec2_image.c); the
+ * instance it launches, waits for, probes and terminates (ec2_instance.c);
+ * tags (ec2.c). Networking is in ec2_network.h. Describe calls follow
  * NextToken to the end. Times are UTC epoch seconds (fractions kept).
  *
  * Every call returns DRH_E_NOTFOUND for the not-found errors
  * (InvalidAMIID.NotFound, InvalidInstanceID.NotFound,
- * InvalidSnapshot.NotFound; the message keeps service, operation, AWS
- * message and request id), DRH_E_AWS for other AWS errors, DRH_E_PARSE for a
- * response that is not what the model says, DRH_E_INPUT for a missing
- * required argument (nothing sent). Outputs are written only on success; a
- * struct output is cleaned up and replaced, so it must be zeroed or
- * previously filled.
+ * InvalidSnapshot.NotFound, InvalidVpcID.NotFound, InvalidSubnetID.NotFound,
+ * InvalidGroup.NotFound, InvalidInternetGatewayID.NotFound; the message
+ * keeps service, operation, AWS message and request id), DRH_E_AWS for other AWS errors,
+ * DRH_E_PARSE for a response that is not what the model says, DRH_E_INPUT for a missing required
+ * argument (nothing sent). Outputs are written only on success; a struct output is cleaned up and
+ * replaced, so it must be zeroed or previously filled.
  */
 #ifndef DRH_AWS_EC2_H
 #define DRH_AWS_EC2_H

@@ -5,6 +5,7 @@
  * gives the names, so every function serves both.
  */
 #include "aws/rds.h"
+#include "aws/rds_impl.h"
 
 #include "aws/call.h"
 #include "aws/creds.h"
@@ -171,8 +172,8 @@ static enum drh_status s_int(const struct xml_node *n, const char *name, const c
 static enum drh_status s_next_page(const struct xml_node *result, const char *op, int page,
                                    char **marker, struct drh_err *err)
 {
-    return aws_page_advance(marker, aws_xml_next_token(result, "Marker"), "rds", op, "Marker",
-                            page, RDS_MAX_PAGES, err);
+    return aws_page_advance(marker, aws_xml_next_token(result, "Marker"), "rds", op, "Marker", page,
+                            RDS_MAX_PAGES, err);
 }
 
 /*
@@ -189,6 +190,10 @@ static enum drh_status s_db(const struct s_db_names *k, const struct xml_node *n
     /* A cluster's endpoint is a string; an instance's a structure. */
     int cluster = k == &s_cluster;
     enum drh_status st = s_int(n, cluster ? "Port" : "Endpoint/Port", k->describe, &d.port, err);
+    if (st == DRH_OK)
+        st = s_time(n, "EarliestRestorableTime", k->describe, &d.earliest_restorable, err);
+    if (st == DRH_OK)
+        st = s_time(n, "LatestRestorableTime", k->describe, &d.latest_restorable, err);
     if (st != DRH_OK) {
         drh_err_prefix(err, "%s '%s'", k->what, d.id);
         rds_db_clean_up(&d);
@@ -207,15 +212,24 @@ static enum drh_status s_db(const struct s_db_names *k, const struct xml_node *n
     return DRH_OK;
 }
 
-/* One call; a not-found error becomes DRH_E_NOTFOUND. doc_out NULL: the
- * result is not needed. */
-static enum drh_status s_call(struct aws_client *c, const char *action, const struct aws_params *p,
-                              struct xml_doc **doc_out, const struct xml_node **result_out,
-                              struct drh_err *err)
+enum drh_status rds_call(struct aws_client *c, const char *action, const struct aws_params *p,
+                         struct xml_doc **doc_out, const struct xml_node **result_out,
+                         struct drh_err *err)
 {
-    static const char *const not_found[] = {"DBClusterNotFoundFault", "DBInstanceNotFound", "DBInstanceNotFoundFault",
-        "DBSnapshotNotFound", "DBSnapshotNotFoundFault", "DBClusterSnapshotNotFoundFault", NULL};
+    static const char *const not_found[] = {"DBClusterNotFoundFault",
+                                            "DBInstanceNotFound",
+                                            "DBInstanceNotFoundFault",
+                                            "DBSnapshotNotFound",
+                                            "DBSnapshotNotFoundFault",
+                                            "DBClusterSnapshotNotFoundFault",
+                                            NULL};
     return aws_query_call_nf(c, "rds", action, p, not_found, doc_out, result_out, err);
+}
+
+enum drh_status rds_parse_db(bool cluster, const struct xml_node *n, struct rds_db *out,
+                             struct drh_err *err)
+{
+    return s_db(cluster ? &s_cluster : &s_instance, n, out, err);
 }
 
 enum drh_status rds_describe_db(struct aws_client *c, bool cluster, const char *id,
@@ -230,7 +244,7 @@ enum drh_status rds_describe_db(struct aws_client *c, bool cluster, const char *
     aws_params_add(&p, k->id, id);
     struct xml_doc *doc = NULL;
     const struct xml_node *result = NULL;
-    st = s_call(c, k->describe, &p, &doc, &result, err);
+    st = rds_call(c, k->describe, &p, &doc, &result, err);
     aws_params_clean_up(&p);
     if (st != DRH_OK)
         return st;
@@ -314,7 +328,7 @@ enum drh_status rds_describe_snapshots(struct aws_client *c, bool cluster, const
             aws_params_add(&p, "IncludeShared", "true");
         if (marker)
             aws_params_add(&p, "Marker", marker);
-        st = s_call(c, k->describe, &p, &doc, &result, err);
+        st = rds_call(c, k->describe, &p, &doc, &result, err);
         aws_params_clean_up(&p);
         if (st != DRH_OK)
             goto done;
@@ -353,7 +367,7 @@ enum drh_status rds_describe_snapshot(struct aws_client *c, bool cluster, const 
         aws_params_add(&p, "IncludeShared", "true");
     struct xml_doc *doc = NULL;
     const struct xml_node *result = NULL;
-    st = s_call(c, k->describe, &p, &doc, &result, err);
+    st = rds_call(c, k->describe, &p, &doc, &result, err);
     aws_params_clean_up(&p);
     if (st != DRH_OK)
         return st;
@@ -440,7 +454,7 @@ enum drh_status rds_copy_snapshot(struct aws_client *c, bool cluster, const char
         aws_params_add(&p, "KmsKeyId", kms_key);
     if (n_tags)
         aws_params_add_tags(&p, AWS_PROTO_QUERY, "Tags", "Tag", tags, n_tags);
-    st = s_call(c, k->copy, &p, NULL, NULL, err);
+    st = rds_call(c, k->copy, &p, NULL, NULL, err);
     aws_params_clean_up(&p);
     return st;
 }
@@ -455,7 +469,7 @@ enum drh_status rds_delete_snapshot(struct aws_client *c, bool cluster, const ch
     struct aws_params p;
     aws_params_init(&p);
     aws_params_add(&p, k->id, id);
-    st = s_call(c, k->delete_op, &p, NULL, NULL, err);
+    st = rds_call(c, k->delete_op, &p, NULL, NULL, err);
     aws_params_clean_up(&p);
     return st;
 }
@@ -463,37 +477,6 @@ enum drh_status rds_delete_snapshot(struct aws_client *c, bool cluster, const ch
 /*
  * Restores and the life of the restored database.
  */
-
-enum drh_status rds_restore_from_snapshot(struct aws_client *c, bool cluster,
-                                          const struct rds_restore *r, struct drh_err *err)
-{
-    const char *op = cluster ? "RestoreDBClusterFromSnapshot" : "RestoreDBInstanceFromDBSnapshot";
-    enum drh_status st = aws_need(r->snapshot, "rds", op, "snapshot", err);
-    if (st == DRH_OK)
-        st = aws_need(r->target_id, "rds", op, "target identifier", err);
-    if (st == DRH_OK && cluster)
-        st = aws_need(r->engine, "rds", op, "engine", err);
-    if (st != DRH_OK)
-        return st;
-    struct aws_params p;
-    aws_params_init(&p);
-    aws_params_add(&p, cluster ? "DBClusterIdentifier" : "DBInstanceIdentifier", r->target_id);
-    aws_params_add(&p, cluster ? "SnapshotIdentifier" : "DBSnapshotIdentifier", r->snapshot);
-    if (r->engine)
-        aws_params_add(&p, "Engine", r->engine);
-    if (!cluster && r->instance_class)
-        aws_params_add(&p, "DBInstanceClass", r->instance_class);
-    if (r->subnet_group)
-        aws_params_add(&p, "DBSubnetGroupName", r->subnet_group);
-    if (r->n_security_groups)
-        aws_params_add_list(&p, AWS_PROTO_QUERY, "VpcSecurityGroupIds", "VpcSecurityGroupId",
-                            r->security_groups, r->n_security_groups);
-    if (r->n_tags)
-        aws_params_add_tags(&p, AWS_PROTO_QUERY, "Tags", "Tag", r->tags, r->n_tags);
-    st = s_call(c, op, &p, NULL, NULL, err);
-    aws_params_clean_up(&p);
-    return st;
-}
 
 enum drh_status rds_create_cluster_instance(struct aws_client *c, const char *cluster_id,
                                             const char *instance_id, const char *engine,
@@ -518,7 +501,7 @@ enum drh_status rds_create_cluster_instance(struct aws_client *c, const char *cl
     aws_params_add(&p, "DBClusterIdentifier", cluster_id);
     if (n_tags)
         aws_params_add_tags(&p, AWS_PROTO_QUERY, "Tags", "Tag", tags, n_tags);
-    st = s_call(c, op, &p, NULL, NULL, err);
+    st = rds_call(c, op, &p, NULL, NULL, err);
     aws_params_clean_up(&p);
     return st;
 }
@@ -537,7 +520,7 @@ enum drh_status rds_set_master_password(struct aws_client *c, bool cluster, cons
     aws_params_add(&p, k->id, id);
     aws_params_add(&p, "MasterUserPassword", password);
     aws_params_add(&p, "ApplyImmediately", "true");
-    st = s_call(c, k->modify, &p, NULL, NULL, err);
+    st = rds_call(c, k->modify, &p, NULL, NULL, err);
     /* The copy of the password in the parameters dies with them. */
     for (size_t i = 0; i < p.n; i++)
         if (strcmp(p.v[i].key, "MasterUserPassword") == 0)
@@ -557,7 +540,7 @@ enum drh_status rds_delete_db(struct aws_client *c, bool cluster, const char *id
     aws_params_init(&p);
     aws_params_add(&p, k->id, id);
     aws_params_add(&p, "SkipFinalSnapshot", "true");
-    st = s_call(c, k->delete_op, &p, NULL, NULL, err);
+    st = rds_call(c, k->delete_op, &p, NULL, NULL, err);
     aws_params_clean_up(&p);
     return st;
 }
@@ -577,7 +560,7 @@ enum drh_status rds_add_tags(struct aws_client *c, const char *arn, const struct
     aws_params_init(&p);
     aws_params_add(&p, "ResourceName", arn);
     aws_params_add_tags(&p, AWS_PROTO_QUERY, "Tags", "Tag", tags, n);
-    st = s_call(c, op, &p, NULL, NULL, err);
+    st = rds_call(c, op, &p, NULL, NULL, err);
     aws_params_clean_up(&p);
     return st;
 }
@@ -596,7 +579,7 @@ enum drh_status rds_get_tag(struct aws_client *c, const char *arn, const char *k
     aws_params_add(&p, "ResourceName", arn);
     struct xml_doc *doc = NULL;
     const struct xml_node *result = NULL;
-    st = s_call(c, op, &p, &doc, &result, err);
+    st = rds_call(c, op, &p, &doc, &result, err);
     aws_params_clean_up(&p);
     if (st != DRH_OK)
         return st;
