@@ -33,9 +33,11 @@ struct ledger {
 };
 
 static const char *const s_kind_names[LEDGER_KIND_COUNT] = {
-    "ec2-instance",   "ec2-image",   "ec2-snapshot",  "efs-mount-target",     "efs-file-system",
-    "efs-restore-dir", "s3-object",  "s3-bucket",     "rds-instance",         "rds-cluster",
-    "rds-snapshot",   "rds-cluster-snapshot",        "recovery-point",
+    "ec2-instance",     "ec2-image",          "ec2-snapshot",         "efs-mount-target",
+    "efs-file-system",  "efs-restore-dir",    "s3-object",            "s3-bucket",
+    "rds-instance",     "rds-cluster",        "rds-snapshot",         "rds-cluster-snapshot",
+    "recovery-point",   "rds-subnet-group",   "ec2-security-group",   "ec2-subnet",
+    "ec2-vpc",
 };
 
 const char *ledger_kind_name(enum ledger_kind k)

@@ -38,6 +38,13 @@ enum ledger_kind {
     LEDGER_RDS_SNAPSHOT,
     LEDGER_RDS_CLUSTER_SNAPSHOT,
     LEDGER_RECOVERY_POINT, /* a copy in a DR / staging vault (id = copy job id until known) */
+    /* The isolated stack drh builds (resource ISOLATION_RESOURCE, run/isolation.h), torn
+     * down after everything that ran in it. Until its create call answers, an EC2 entry's
+     * id is its Name tag; then its "vpc-", "subnet-", "sg-" id. */
+    LEDGER_RDS_SUBNET_GROUP, /* id: the group's name */
+    LEDGER_EC2_SECURITY_GROUP,
+    LEDGER_EC2_SUBNET,
+    LEDGER_EC2_VPC,
     LEDGER_KIND_COUNT
 };
 

@@ -1,10 +1,11 @@
 /*
- * Teardown from the ledger: instances first, recovery point copies last
- * (the order of enum ledger_kind), each deleted only when the ledger names
- * it and it carries this run's drh:run-id tag (or, untagged, when the
- * ledger's own job made it: a crash can come between a job's end and its
- * tagging), and each confirmed gone before the next kind. The same code
- * serves a run's own teardown and `drh teardown --run ID` after a crash.
+ * Teardown from the ledger: instances first, recovery point copies and
+ * then the isolated stack last (the order of enum ledger_kind), each
+ * deleted only when the ledger names it and it carries this run's
+ * drh:run-id tag (or, untagged, when the ledger's own job made it: a
+ * crash can come between a job's end and its tagging), and each confirmed
+ * gone before the next kind. The same code serves a run's own teardown
+ * and `drh teardown --run ID` after a crash.
  * Each kind deletes its own ledger kinds (teardown.h); recovery points,
  * which every kind may copy, are deleted here.
  */
@@ -86,7 +87,8 @@ char *td_job_result(struct td *t, const struct ledger_entry *e, struct drh_err *
             break;
         }
         backup_job_clean_up(&j);
-        progress_wait(ledger_drill_name(t->l), e->resource, "teardown", "%s job %s still running", copy ? "copy" : "restore", id);
+        progress_wait(ledger_drill_name(t->l), e->resource, "teardown", "%s job %s still running",
+                      copy ? "copy" : "restore", id);
         if (progress_elapsed() > until || !wait_sleep(2.0, 1))
             break;
     }
@@ -239,6 +241,10 @@ enum step_end teardown_run(struct ledger *l, const char *resource, struct side *
         [LEDGER_RDS_SNAPSHOT] = rds_teardown_entry,
         [LEDGER_RDS_CLUSTER_SNAPSHOT] = rds_teardown_entry,
         [LEDGER_RECOVERY_POINT] = s_delete_recovery_point,
+        [LEDGER_RDS_SUBNET_GROUP] = isolation_teardown_entry,
+        [LEDGER_EC2_SECURITY_GROUP] = isolation_teardown_entry,
+        [LEDGER_EC2_SUBNET] = isolation_teardown_entry,
+        [LEDGER_EC2_VPC] = isolation_teardown_entry,
     };
     struct drh_err first;
     drh_err_clear(&first);
@@ -254,7 +260,8 @@ enum step_end teardown_run(struct ledger *l, const char *resource, struct side *
             enum drh_status st = !c ? e_err.code : deleters[k](&t, e, c, &e_err);
             if (st != DRH_OK) {
                 t.failed++;
-                td_note(&t, "%s: %s", e->id, e_err.msg);
+                td_note(&t, "%s: %s%s%s%s", e->id, e_err.msg,
+                        e_err.hint[0] ? " (hint: " : "", e_err.hint, e_err.hint[0] ? ")" : "");
                 if (first.code == DRH_OK)
                     first = e_err;
             }
@@ -277,7 +284,11 @@ enum step_end teardown_run(struct ledger *l, const char *resource, struct side *
             *err = first;
         else
             drh_err_set(err, DRH_E_AWS, "teardown left %zu thing(s): %s", left, *message);
-        drh_err_hint(err, "finish it with: drh teardown --run %s", ledger_run_id(l));
+        if (first.code != DRH_OK && first.hint[0])
+            drh_err_hint(err, "%.300s; then finish it with: drh teardown --run %s", first.hint,
+                         ledger_run_id(l));
+        else
+            drh_err_hint(err, "finish it with: drh teardown --run %s", ledger_run_id(l));
         return t.refused ? STEP_FAILED : STEP_ERROR;
     }
     return STEP_OK;

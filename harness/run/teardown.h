@@ -1,9 +1,10 @@
 /*
  * Inside teardown (teardown.c walks the ledger; each kind deletes its own
  * ledger kinds: rds_teardown.c, efs_teardown.c, s3_teardown.c,
- * ec2_teardown.c). A deleter deletes one entry only when it is this run's
- * (td_owned), waits until AWS confirms it gone (td_wait_gone), and then
- * marks it gone (td_gone). Internal to the runner.
+ * ec2_teardown.c, and the isolated stack's isolation_teardown.c). A
+ * deleter deletes one entry only when it is this run's (td_owned), waits
+ * until AWS confirms it gone (td_wait_gone), and then marks it gone
+ * (td_gone). Internal to the runner.
  */
 #ifndef DRH_RUN_TEARDOWN_H
 #define DRH_RUN_TEARDOWN_H
@@ -34,6 +35,11 @@ enum drh_status s3_teardown_entry(struct td *t, const struct ledger_entry *e,
                                   struct aws_client *c, struct drh_err *err);
 enum drh_status ec2_teardown_entry(struct td *t, const struct ledger_entry *e,
                                    struct aws_client *c, struct drh_err *err);
+enum drh_status isolation_teardown_entry(struct td *t, const struct ledger_entry *e,
+                                         struct aws_client *c, struct drh_err *err);
+/* How long isolation_teardown_entry retries a delete AWS refuses because
+ * something still uses the thing (seconds; 600). Tests shorten it. */
+extern double td_busy_wait;
 
 /* Adds "; "-separated text to the summary. */
 void td_note(struct td *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
