@@ -70,6 +70,9 @@ static enum runner_verdict s_drill(struct res_run *res)
         goto measure;
     }
     report_add_property(res->suite, "instance_id", run->instance);
+    res_output(res, "instance_id", run->instance);
+    res_output(res, "private_ip", run->private_ip);
+    res_output(res, "image_id", run->image ? run->image : run->source_image);
     if (res_step(res, "available", ec2_wait_available, &worst) != STEP_OK) {
         res_skip_rest(res, NULL, 0, "the instance never passed its status checks");
         goto measure;

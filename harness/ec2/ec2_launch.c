@@ -31,7 +31,7 @@ enum step_end ec2_launch(struct res_run *res, struct drh_err *err)
     char *token = res_identifier(res, "launch");
     struct aws_tag tags[2];
     res_tags(res, tags);
-    const struct drill_isolation *iso = &res->d->isolation;
+    const struct drill_isolation *iso = res->iso;
     struct ec2_launch l = {run->image,
                            res->r->ec2.instance_type ? res->r->ec2.instance_type : "t3.micro",
                            iso->subnet,
@@ -112,7 +112,7 @@ enum step_end ec2_wait_available(struct res_run *res, struct drh_err *err)
     if (ec2_describe_instance(c, run->instance, &in, err) != DRH_OK)
         return STEP_ERROR;
     /* Isolation is part of what the drill proves: no way in from outside. */
-    const char *want = res->d->isolation.subnet;
+    const char *want = res->iso->subnet;
     if (in.public_ip || (want && (!in.subnet || strcmp(in.subnet, want) != 0))) {
         drh_err_set(err, DRH_E_AWS, "instance %s is not isolated: %s%s%s%s", run->instance,
                     in.public_ip ? "it has the public IP " : "",

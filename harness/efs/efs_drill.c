@@ -113,6 +113,10 @@ static enum runner_verdict s_drill(struct res_run *res)
     report_add_property(res->suite, "restored_id", run->fs_id);
     json_add_string(res->ev, "restored_id", run->fs_id);
     json_add_string(res->ev, "restored_tree", run->tree);
+    res_output(res, "file_system_id", run->fs_id);
+    res_output(res, "mount_target_ip", run->mt_ip);
+    if (res->r->efs.existing) /* the folder the restore made: the ledger id's last part */
+        res_output(res, "restore_dir", strrchr(run->ledger_id, '/') + 1);
     s_probes(run, &worst);
 unmount:
     if (run->mounted)

@@ -188,7 +188,7 @@ static enum step_end s_wait(struct efs_run *run, struct aws_client *c, struct dr
 /* A mount target in the isolation subnet, so a runner in the VPC can mount it. */
 static enum step_end s_mount_target(struct efs_run *run, struct aws_client *c, struct drh_err *err)
 {
-    const struct drill_isolation *iso = &run->res.d->isolation;
+    const struct drill_isolation *iso = run->res.iso;
     const char *region = side_def(run->res.tgt)->region;
     char *intent = xasprintf("%s/mount-target", run->fs_id);
     struct efs_mount_target mt = {0};
@@ -223,7 +223,7 @@ enum step_end efs_wait_available(struct res_run *res, struct drh_err *err)
         return STEP_ERROR;
     double t = progress_elapsed();
     enum step_end e = s_wait(run, c, err); /* a mount target needs an available file system */
-    if (e == STEP_OK && res->d->isolation.subnet) {
+    if (e == STEP_OK && res->iso->subnet) {
         e = s_mount_target(run, c, err);
         if (e == STEP_OK)
             e = s_wait(run, c, err);

@@ -59,6 +59,19 @@ static enum step_end s_connect(struct rds_run *run, struct db_conn **out, struct
     }
 }
 
+/* What the resources that run after this one may use (drill_outputs()). */
+static void s_outputs(struct rds_run *run)
+{
+    const struct drill_db_login *l = &run->res.r->login;
+    char port[16];
+    snprintf(port, sizeof port, "%d", run->port);
+    res_output(&run->res, "endpoint", run->host);
+    res_output(&run->res, "port", port);
+    res_output(&run->res, "database", l->database ? l->database : run->db_name);
+    res_output(&run->res, "user", l->user ? l->user : run->master_user);
+    res_output_secret(&run->res, "password", run->password);
+}
+
 /* Every probe is a case; the canary also gives the data-level RPO. */
 static void s_probes(struct rds_run *run, enum step_end *worst)
 {
@@ -136,6 +149,7 @@ static enum runner_verdict s_drill(struct res_run *res)
         goto measure;
     }
     report_add_propertyf(res->suite, "endpoint", "%s:%d", run->host, run->port);
+    s_outputs(run);
     s_probes(run, &worst);
 measure:
     res_measure(res, &worst);
@@ -192,6 +206,14 @@ static void s_plan(const struct drill *d, const struct drill_resource *r, int *s
         }
         fprintf(out, "  %d. backup GetRecoveryPointRestoreMetadata, StartRestoreJob (%s), wait\n",
                 k++, cluster ? "Aurora" : "RDS");
+    } else if (r->path == DRILL_PATH_PITR) {
+        char when[64] = "the latest restorable time";
+        if (r->pitr.ago)
+            drill_format_duration(r->pitr.ago, when, sizeof when);
+        fprintf(out, "  %d. rds DescribeDB%ss: the restorable window must hold %s%s\n", k++,
+                cluster ? "Cluster" : "Instance", when, r->pitr.ago ? " before T0" : "");
+        fprintf(out, "  %d. rds RestoreDB%sToPointInTime in %s %s, wait\n", k++,
+                cluster ? "Cluster" : "Instance", d->source.account, d->source.region);
     } else {
         fprintf(out, "  %d. rds DescribeDB%sSnapshots shared with %s in %s: the newest\n", k++,
                 cluster ? "Cluster" : "", d->target.account, d->source.region);

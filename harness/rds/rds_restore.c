@@ -50,9 +50,9 @@ static enum step_end s_restore_job(struct rds_run *run, struct aws_client *c,
     }
     json_add_string(body, run->cluster ? "DBClusterIdentifier" : "DBInstanceIdentifier",
                     run->db_id);
-    if (res->d->isolation.db_subnet_group)
-        json_add_string(body, "DBSubnetGroupName", res->d->isolation.db_subnet_group);
-    sgs = s_sg_json(&res->d->isolation);
+    if (res->iso->db_subnet_group)
+        json_add_string(body, "DBSubnetGroupName", res->iso->db_subnet_group);
+    sgs = s_sg_json(res->iso);
     json_add_string(body, "VpcSecurityGroupIds", sgs);
     if (!run->cluster)
         json_add_string(body, "DBInstanceClass",
@@ -81,9 +81,9 @@ static enum step_end s_restore_snapshot(struct rds_run *run, struct aws_client *
     r.instance_class = run->cluster ? NULL
                                     : (run->res.r->instance_class ? run->res.r->instance_class
                                                               : "db.t3.medium");
-    r.subnet_group = run->res.d->isolation.db_subnet_group;
-    r.security_groups = (const char *const *)run->res.d->isolation.security_groups;
-    r.n_security_groups = run->res.d->isolation.n_security_groups;
+    r.subnet_group = run->res.iso->db_subnet_group;
+    r.security_groups = (const char *const *)run->res.iso->security_groups;
+    r.n_security_groups = run->res.iso->n_security_groups;
     r.tags = tags;
     r.n_tags = 2;
     if (ledger_intent(run->res.ledger, kind, "target", tgt->region, run->db_id, NULL, NULL,
@@ -94,6 +94,44 @@ static enum step_end s_restore_snapshot(struct rds_run *run, struct aws_client *
     if (rds_restore_from_snapshot(c, run->cluster, &r, err) != DRH_OK)
         return err->code == DRH_E_AWS ? STEP_FAILED : STEP_ERROR;
     if (ledger_created(run->res.ledger, kind, run->db_id, NULL, NULL, err) != DRH_OK)
+        return STEP_ERROR;
+    return STEP_OK;
+}
+
+/* Restore...ToPointInTime, in the source's account and region (the drill's
+ * target is the source there). */
+static enum step_end s_restore_pitr(struct rds_run *run, struct aws_client *c,
+                                    struct drh_err *err)
+{
+    struct res_run *res = &run->res;
+    const struct drill_side *tgt = side_def(res->tgt);
+    enum ledger_kind kind = run->cluster ? LEDGER_RDS_CLUSTER : LEDGER_RDS_INSTANCE;
+    struct aws_tag tags[2];
+    res_tags(res, tags);
+    struct rds_pitr r = {0};
+    const char *id = strrchr(res->source_arn, ':');
+    r.source_id = id ? id + 1 : res->source_arn;
+    r.target_id = run->db_id;
+    r.restore_time = res->r->pitr.latest ? 0 : res->rp_created;
+    r.instance_class = run->cluster ? NULL
+                                    : (res->r->instance_class ? res->r->instance_class
+                                                              : "db.t3.medium");
+    r.subnet_group = res->iso->db_subnet_group;
+    r.security_groups = (const char *const *)res->iso->security_groups;
+    r.n_security_groups = res->iso->n_security_groups;
+    r.tags = tags;
+    r.n_tags = 2;
+    if (ledger_intent(res->ledger, kind, "target", tgt->region, run->db_id, NULL, NULL,
+                      res->r->name, err) != DRH_OK)
+        return STEP_ERROR;
+    progress_phase(res->d->name, res->r->name, "restore", "%s to its point in time -> %s",
+                   r.source_id, run->db_id);
+    struct rds_db db = {0};
+    enum drh_status st = rds_restore_to_point_in_time(c, run->cluster, &r, &db, err);
+    rds_db_clean_up(&db);
+    if (st != DRH_OK)
+        return err->code == DRH_E_AWS ? STEP_FAILED : STEP_ERROR;
+    if (ledger_created(res->ledger, kind, run->db_id, NULL, NULL, err) != DRH_OK)
         return STEP_ERROR;
     return STEP_OK;
 }
@@ -117,7 +155,8 @@ enum step_end rds_restore(struct res_run *res, struct drh_err *err)
     run->db_id = res_identifier(&run->res, NULL);
     double t = progress_elapsed();
     enum step_end e = run->res.r->path == DRILL_PATH_SNAPSHOT ? s_restore_snapshot(run, c, err)
-                                                          : s_restore_job(run, c, err);
+                      : run->res.r->path == DRILL_PATH_PITR   ? s_restore_pitr(run, c, err)
+                                                                : s_restore_job(run, c, err);
     if (run->res.phase_s[PH_RESTORE] == 0)
         run->res.phase_s[PH_RESTORE] = progress_elapsed() - t;
     if (e != STEP_OK)
@@ -134,6 +173,8 @@ enum step_end rds_restore(struct res_run *res, struct drh_err *err)
         return STEP_ERROR;
     }
     json_add_string(run->res.ev, "restored_arn", db.arn);
+    res_output(&run->res, "arn", db.arn);
+    res_output(&run->res, "identifier", run->db_id);
     rds_db_clean_up(&db);
     if (!run->cluster)
         return STEP_OK;

@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+extern char **environ;
+
 /* How much of a failing command's output its message quotes. */
 #define S_TAIL 400
 
@@ -35,6 +37,11 @@ void cmd_quote(struct buf *b, const char *v)
 
 char *cmd_expand(const char *tmpl, const struct cmd_var *vars, size_t n)
 {
+    return cmd_expand_as(tmpl, vars, n, true);
+}
+
+char *cmd_expand_as(const char *tmpl, const struct cmd_var *vars, size_t n, bool quote)
+{
     struct buf b;
     buf_init(&b);
     for (const char *p = tmpl; *p;) {
@@ -45,7 +52,10 @@ char *cmd_expand(const char *tmpl, const struct cmd_var *vars, size_t n)
                 break;
         }
         if (k < n) {
-            cmd_quote(&b, vars[k].value);
+            if (quote)
+                cmd_quote(&b, vars[k].value);
+            else
+                buf_puts(&b, vars[k].value ? vars[k].value : "");
             p += len + 2;
         } else {
             buf_putc(&b, *p++);
@@ -78,17 +88,34 @@ static void s_keep(char *tail, size_t *len, const char *data, size_t n)
     *len += n;
 }
 
-/* Runs cmd with /bin/sh -c in its own process group, stdin /dev/null,
- * stdout and stderr into a pipe whose tail is kept. */
 enum drh_status cmd_run(const char *cmd, long timeout, const char *what, struct drh_err *err)
+{
+    return cmd_run_env(cmd, NULL, 0, timeout, what, NULL, err);
+}
+
+/* Runs cmd with /bin/sh -c in its own process group, stdin /dev/null,
+ * stdout and stderr into a pipe whose tail is kept (and its head, up to
+ * CMD_OUTPUT_MAX, in *out when asked). */
+enum drh_status cmd_run_env(const char *cmd, const char *const *env, size_t n_env, long timeout,
+                            const char *what, struct buf *out, struct drh_err *err)
 {
     int fds[2];
     if (pipe(fds) != 0)
         return drh_err_set(err, DRH_E_IO, "cannot run the %s command: %s", what, strerror(errno));
     fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    /* The child's environment is built here: after fork() only
+     * async-signal-safe calls are made. The extras come first, so they win. */
+    size_t n_base = 0;
+    while (environ[n_base])
+        n_base++;
+    char **envp = xcalloc(n_env + n_base + 1, sizeof *envp);
+    for (size_t i = 0; i < n_env; i++)
+        envp[i] = (char *)env[i];
+    memcpy(envp + n_env, environ, n_base * sizeof *envp);
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
+        free(envp);
         close(fds[0]);
         close(fds[1]);
         return drh_err_set(err, DRH_E_IO, "cannot run the %s command: %s", what, strerror(errno));
@@ -101,10 +128,11 @@ enum drh_status cmd_run(const char *cmd, long timeout, const char *what, struct 
         dup2(fds[1], 1);
         dup2(fds[1], 2);
         close(fds[1]);
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        execle("/bin/sh", "sh", "-c", cmd, (char *)NULL, envp);
         _exit(127);
     }
     setpgid(pid, pid);
+    free(envp);
     close(fds[1]);
     char tail[S_TAIL + 1];
     size_t tail_len = 0;
@@ -118,6 +146,10 @@ enum drh_status cmd_run(const char *cmd, long timeout, const char *what, struct 
             ssize_t r = read(fds[0], chunk, sizeof chunk);
             if (r > 0)
                 s_keep(tail, &tail_len, chunk, (size_t)r);
+            if (r > 0 && out && out->len < CMD_OUTPUT_MAX)
+                buf_append(out, chunk,
+                        (size_t)r < CMD_OUTPUT_MAX - out->len ? (size_t)r
+                                                              : CMD_OUTPUT_MAX - out->len);
             else if (r == 0)
                 open_pipe = false;
         } else if (!open_pipe) {

@@ -16,7 +16,7 @@ const struct res_kind *res_kind_of(enum drill_resource_type t)
     case DRILL_EC2:
         return &ec2_kind;
     case DRILL_CHECK:
-        break;
+        return &check_kind;
     }
     return &rds_kind;
 }

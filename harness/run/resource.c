@@ -148,9 +148,11 @@ void res_measure(struct res_run *run, enum step_end *worst)
         report_add_propertyf(s, key, "%.1f", run->phase_s[p]);
         json_add_number(run->ev, key, run->phase_s[p]);
     }
-    /* RPO, backup level: T0 minus the backup's creation time. */
+    /* RPO, backup level: T0 minus the backup's creation time. A check
+     * restores nothing: it has no RPO of its own. */
     drill_format_duration(run->d->rpo, b, sizeof(b));
-    if (run->rp_created > 0) {
+    bool restores = run->r->type != DRILL_CHECK;
+    if (restores && run->rp_created > 0) {
         double rpo = run->t0_wall - run->rp_created;
         report_add_propertyf(s, "rpo_seconds", "%.1f", rpo);
         json_add_number(run->ev, "rpo_seconds", rpo);
@@ -163,7 +165,7 @@ void res_measure(struct res_run *run, enum step_end *worst)
                  ok ? "within" : "exceeds", b);
         if (!ok && *worst < STEP_FAILED)
             *worst = STEP_FAILED;
-    } else {
+    } else if (restores) {
         res_case(run, "rpo", REPORT_FAIL, 0, "not measured: no backup was selected");
     }
     if (run->canary_time >= 0) {
@@ -185,6 +187,13 @@ void res_measure(struct res_run *run, enum step_end *worst)
 
 void res_teardown(struct res_run *run, enum step_end *worst)
 {
+    if (run->hold_teardown) {
+        run->teardown_held = true;
+        run->held_worst = *worst;
+        progress_phase(run->d->name, run->r->name, "teardown",
+                       "held until the resources that run after this one end");
+        return;
+    }
     enum drill_teardown pol = run->d->teardown;
     if (pol == DRILL_TEARDOWN_NEVER || (pol == DRILL_TEARDOWN_ON_SUCCESS && *worst != STEP_OK)) {
         res_case(run, "teardown", REPORT_SKIPPED, 0,
@@ -211,6 +220,16 @@ void res_teardown(struct res_run *run, enum step_end *worst)
     }
     json_add_string(run->ev, "teardown", msg);
     free(msg);
+}
+
+enum runner_verdict res_teardown_held(struct res_run *run)
+{
+    enum step_end worst = run->held_worst;
+    run->hold_teardown = false;
+    if (run->teardown_held)
+        res_teardown(run, &worst);
+    run->teardown_held = false;
+    return res_verdict(worst);
 }
 
 void res_skip_rest(struct res_run *run, const char *const *names, size_t n,
@@ -282,4 +301,5 @@ void res_clean_up(struct res_run *run)
     free(run->rp_region);
     free(run->origin_arn);
     run->source_arn = run->rp_arn = run->rp_vault = run->rp_region = run->origin_arn = NULL;
+    res_outputs_free(run);
 }

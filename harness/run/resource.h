@@ -27,6 +27,13 @@ enum res_phase { PH_SELECT, PH_COPY, PH_RESTORE, PH_AVAILABLE, PH_PROBE, PH_TEAR
  * failed: exit 1) differs from an error of the environment (exit 3). */
 enum step_end { STEP_OK, STEP_FAILED, STEP_ERROR };
 
+/* What a resource gives the resources that run after it (drill_outputs()). */
+struct res_output {
+    char *key;   /* "endpoint" */
+    char *value;
+    bool secret; /* a password: only in a command's environment, never in a template */
+};
+
 struct res_run {
     const struct drill *d;
     const struct drill_resource *r;
@@ -56,6 +63,19 @@ struct res_run {
     double canary_time;        /* newest canary (epoch), -1 when none */
     double probes_passed_mono; /* when the last probe passed; 0 if they did not */
     bool probes_ok;
+
+    /* The stack (runner.c sets these before drill()). */
+    const struct drill_isolation *iso; /* where restores go: the drill's named network or
+                                        * the one drh built (isolation.c) */
+    struct res_run **after;            /* the runs of r->after, ended before this one began */
+    size_t n_after;
+    struct res_output *outputs;        /* res_output(); owned */
+    size_t n_outputs;
+    bool hold_teardown;                /* others run after this one: res_teardown() only
+                                        * records the worst step, res_teardown_held() runs
+                                        * it once they ended */
+    bool teardown_held;
+    enum step_end held_worst;
 };
 
 /* A kind of resource: how the runner makes, runs, plans and frees its runs. */
@@ -75,7 +95,7 @@ struct res_kind {
 
 /* The kind of a resource type (kinds.c). */
 const struct res_kind *res_kind_of(enum drill_resource_type t);
-extern const struct res_kind rds_kind, efs_kind, s3_kind, ec2_kind;
+extern const struct res_kind rds_kind, efs_kind, s3_kind, ec2_kind, check_kind;
 
 /* Adds a case to the suite and prints its verdict. */
 void res_case(struct res_run *run, const char *name, enum report_status status, double seconds,
@@ -115,8 +135,29 @@ void res_begin(struct res_run *run, const char *source_arn);
  * phase properties, RPO from rp_created and, when a canary was read, the
  * data-level RPO: cases "rto", "rpo", "rpo data". */
 void res_measure(struct res_run *run, enum step_end *worst);
-/* Teardown by the drill's policy from the ledger: case "teardown". */
+/* Teardown by the drill's policy from the ledger: case "teardown". With
+ * hold_teardown it only records *worst for res_teardown_held(). */
 void res_teardown(struct res_run *run, enum step_end *worst);
+/* The held teardown, once the resources that ran after this one ended;
+ * returns the run's verdict after it. */
+enum runner_verdict res_teardown_held(struct res_run *run);
+
+/*
+ * Outputs and inputs (outputs.c): what a run gives those that run after it,
+ * and what it takes from those it runs after.
+ */
+/* Sets an output (replacing one of the same key); NULL value: "". */
+void res_output(struct res_run *run, const char *key, const char *value);
+void res_output_secret(struct res_run *run, const char *key, const char *value);
+/* tmpl with each {NAME.KEY} of the runs in run->after replaced by the
+ * output (shell-quoted when quote); other text as it is. Caller frees. */
+char *res_expand(const struct res_run *run, const char *tmpl, bool quote);
+/* The environment of a command a run gives: "DRH_<NAME>_<KEY>=value" for
+ * every output (secrets too) of the runs in run->after. Caller frees with
+ * res_env_free(). */
+char **res_env(const struct res_run *run, size_t *n);
+void res_env_free(char **env, size_t n);
+void res_outputs_free(struct res_run *run);
 /* The verdict of a pipeline's worst step. */
 enum runner_verdict res_verdict(enum step_end worst);
 /* Frees the shared part's strings (not the run). */

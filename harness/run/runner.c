@@ -1,11 +1,13 @@
 /*
- * `drh run` (runner.h): a ledger per drill, a pool of threads over the
- * drills' resources (each thread with its own AWS sides, so credentials and
- * connections are never shared between threads), then the reports and the
+ * `drh run` (runner.h): a ledger per drill; each drill's stack first
+ * (preflight, posture, isolation: runner_stack.c); the pool over the
+ * drills' resources in the order their "after" gives (runner_pool.c); the
+ * stacks' end (stack RTO, isolation teardown); then the reports and the
  * exit code. SIGINT / SIGTERM end the waits and go straight to teardown; a
  * second signal also cuts teardown short (drh teardown --run finishes it).
  */
 #include "run/runner.h"
+#include "run/runner_impl.h"
 #include "crypto.h"
 #include "run/ledger.h"
 #include "log.h"
@@ -43,64 +45,6 @@ char *runner_new_run_id(void)
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, hex);
 }
 
-struct task {
-    const struct res_kind *kind;
-    struct res_run *run;
-    enum runner_verdict verdict;
-    size_t drill;
-};
-
-struct pool {
-    pthread_mutex_t lock;
-    struct task *tasks;
-    size_t n, next;
-};
-
-static void s_task(struct task *t)
-{
-    struct res_run *run = t->run;
-    struct drh_err err;
-    drh_err_clear(&err);
-    snprintf(run->classname, sizeof(run->classname), "%s.%s", run->d->name, run->r->name);
-    if (run->d->isolation.create) {
-        res_case(run, "isolation", REPORT_ERROR, 0,
-                 "isolation \"create\" (a stack drh builds) is not available yet (hint: name "
-                 "the isolated subnet group, subnet and security groups in target.isolation)");
-        t->verdict = RUNNER_ERROR;
-        return;
-    }
-    enum drh_status st = side_open(&run->d->source, "source", &run->src, &err);
-    if (st == DRH_OK)
-        st = side_open(&run->d->target, "target", &run->tgt, &err);
-    if (st == DRH_OK)
-        st = side_verify_account(run->src, &err);
-    if (st == DRH_OK)
-        st = side_verify_account(run->tgt, &err);
-    if (st != DRH_OK) {
-        res_case(run, "credentials", REPORT_ERROR, 0, "%s%s%s%s", err.msg,
-                 err.hint[0] ? " (hint: " : "", err.hint, err.hint[0] ? ")" : "");
-        t->verdict = RUNNER_ERROR;
-    } else {
-        t->verdict = t->kind->drill(run);
-    }
-    side_free(run->src);
-    side_free(run->tgt);
-    run->src = run->tgt = NULL;
-}
-
-static void *s_worker(void *arg)
-{
-    struct pool *p = arg;
-    for (;;) {
-        pthread_mutex_lock(&p->lock);
-        size_t i = p->next < p->n ? p->next++ : p->n;
-        pthread_mutex_unlock(&p->lock);
-        if (i >= p->n)
-            return NULL;
-        s_task(&p->tasks[i]);
-    }
-}
-
 static void s_plan(struct drill **drills, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -115,14 +59,35 @@ static void s_plan(struct drill **drills, size_t n)
                d->source.role_arn ? d->source.role_arn : "", d->target.account, d->target.region,
                d->target.role_arn ? ", role " : "", d->target.role_arn ? d->target.role_arn : "");
         printf("  1. sts GetCallerIdentity on both sides (accounts must match the drill)\n");
+        printf("  2. preflight: vaults, their access policies and keys%s (read-only)\n",
+               d->isolation.create ? "" : ", the named isolation");
+        int k = 3;
+        if (d->posture.present)
+            printf("  %d. posture: backup plan %s, its rules, copies and the newest backups\n",
+                   k++, d->posture.plan ? d->posture.plan : "(found by its selections)");
+        if (d->isolation.create)
+            printf("  %d. isolation: create a VPC (%s, no internet gateway), 2 private subnets, a "
+                   "security group admitting %s, a DB subnet group\n",
+                   k++, d->isolation.vpc_cidr, d->isolation.allow_from);
         for (size_t j = 0; j < d->n_resources; j++) {
             const struct drill_resource *r = &d->resources[j];
-            int k = 2;
+            if (r->n_after) {
+                printf("  after");
+                for (size_t a = 0; a < r->n_after; a++)
+                    printf("%s %s", a ? "," : "", r->after[a]);
+                printf(" passed (their teardown waits for this one):\n");
+            }
             res_kind_of(r->type)->plan(d, r, &k, stdout);
             printf("  %d. measure RTO and RPO\n", k++);
             printf("  %d. teardown (%s): delete what the ledger holds, confirm gone\n", k++,
                    drill_teardown_name(d->teardown));
         }
+        if (d->n_resources > 1)
+            printf("  %d. stack RTO: T0 until the last resource passed its probes\n", k++);
+        if (d->isolation.create)
+            printf("  %d. isolation teardown (%s): the DB subnet group, security group, subnets "
+                   "and VPC\n",
+                   k++, drill_teardown_name(d->teardown));
     }
 }
 
@@ -139,21 +104,46 @@ static const char *s_prop(const struct report_suite *s, const char *name)
     return "-";
 }
 
-static void s_summary(const struct task *tasks, size_t n, FILE *out)
+static void s_summary_row(const char *drill, const char *resource, enum runner_verdict v,
+                          const struct report_suite *s, const char *rto, FILE *out)
+{
+    size_t pass = 0, fail = 0;
+    for (size_t c = 0; c < s->n_cases; c++) {
+        pass += s->cases[c]->status == REPORT_PASS;
+        fail += s->cases[c]->status == REPORT_FAIL || s->cases[c]->status == REPORT_ERROR;
+    }
+    fprintf(out, "%-24s %-22s %-7s %10s %10s %7zu %7zu\n", drill, resource, s_verdict_name(v),
+            s_prop(s, rto), s_prop(s, "rpo_seconds"), pass, fail);
+}
+
+static void s_summary(const struct stack *stacks, size_t n_drills, const struct task *tasks,
+                      size_t n, FILE *out)
 {
     fprintf(out, "\n%-24s %-22s %-7s %10s %10s %7s %7s\n", "drill", "resource", "verdict",
             "rto (s)", "rpo (s)", "passed", "failed");
-    for (size_t i = 0; i < n; i++) {
-        const struct report_suite *s = tasks[i].run->suite;
-        size_t pass = 0, fail = 0;
-        for (size_t c = 0; c < s->n_cases; c++) {
-            pass += s->cases[c]->status == REPORT_PASS;
-            fail += s->cases[c]->status == REPORT_FAIL || s->cases[c]->status == REPORT_ERROR;
-        }
-        fprintf(out, "%-24s %-22s %-7s %10s %10s %7zu %7zu\n", tasks[i].run->d->name,
-                tasks[i].run->r->name, s_verdict_name(tasks[i].verdict), s_prop(s, "rto_seconds"),
-                s_prop(s, "rpo_seconds"), pass, fail);
+    for (size_t i = 0; i < n_drills; i++) {
+        const struct stack *st = &stacks[i];
+        s_summary_row(st->d->name, "(stack)", st->verdict, st->ctx.suite, "stack_rto_seconds",
+                      out);
+        if (st->posture)
+            s_summary_row(st->d->name, "(posture)", st->verdict, st->posture, "-", out);
+        for (size_t t = 0; t < n; t++)
+            if (tasks[t].drill == i)
+                s_summary_row(st->d->name, tasks[t].run->r->name, tasks[t].verdict,
+                              tasks[t].run->suite, "rto_seconds", out);
     }
+}
+
+/* The indices of the tasks a resource runs after (tasks of one drill are
+ * consecutive from first). */
+static void s_deps(struct task *t, size_t first, const struct drill *d)
+{
+    const struct drill_resource *r = t->run->r;
+    t->deps = r->n_after ? xcalloc(r->n_after, sizeof *t->deps) : NULL;
+    for (size_t a = 0; a < r->n_after; a++)
+        for (size_t j = 0; j < d->n_resources; j++)
+            if (strcmp(d->resources[j].name, r->after[a]) == 0)
+                t->deps[t->n_deps++] = first + j;
 }
 
 int runner_run(struct drill **drills, size_t n, const struct runner_options *opt)
@@ -181,6 +171,7 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
     for (size_t i = 0; i < n; i++)
         n_tasks += drills[i]->n_resources;
     struct task *tasks = xcalloc(n_tasks, sizeof(*tasks));
+    struct stack *stacks = xcalloc(n, sizeof(*stacks));
     int rc = 0;
     struct drh_err err;
     drh_err_clear(&err);
@@ -198,45 +189,56 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
         }
         progress_phase(d->name, NULL, "run", "run id %s (ledger %s)", run_ids[i],
                        ledger_dir(ledgers[i]));
-        for (size_t j = 0; j < d->n_resources; j++) {
-            char name[200];
-            snprintf(name, sizeof(name), "%s/%s", d->name, d->resources[j].name);
-            report_add_suite(&rep, name, time(NULL));
+        char name[200];
+        struct stack *st = &stacks[i];
+        st->d = d;
+        st->ledger = ledgers[i];
+        st->run_id = run_ids[i];
+        st->t0_mono = t0_mono;
+        st->ev = json_new_object();
+        snprintf(name, sizeof(name), "%s/stack", d->name);
+        check_ctx_init(&st->ctx, d, "stack", report_add_suite(&rep, name, time(NULL)), st->ev);
+        if (d->posture.present) {
+            snprintf(name, sizeof(name), "%s/posture", d->name);
+            st->posture = report_add_suite(&rep, name, time(NULL));
         }
-    }
-    for (size_t i = 0; i < n; i++) {
-        for (size_t j = 0; j < drills[i]->n_resources; j++, k++) {
-            tasks[k].kind = res_kind_of(drills[i]->resources[j].type);
+        size_t first = k;
+        for (size_t j = 0; j < d->n_resources; j++, k++) {
+            snprintf(name, sizeof(name), "%s/%s", d->name, d->resources[j].name);
+            tasks[k].kind = res_kind_of(d->resources[j].type);
             tasks[k].run = tasks[k].kind->new_run();
             struct res_run *run = tasks[k].run;
             tasks[k].drill = i;
-            run->d = drills[i];
-            run->r = &drills[i]->resources[j];
+            tasks[k].stack = st;
+            run->d = d;
+            run->r = &d->resources[j];
             run->run_id = run_ids[i];
             run->ledger = ledgers[i];
-            run->suite = rep.suites[k];
+            run->suite = report_add_suite(&rep, name, time(NULL));
             run->ev = json_new_object();
             snprintf(run->suffix, sizeof(run->suffix), "%.6s", suffix);
             run->t0_wall = t0_wall;
             run->t0_mono = t0_mono;
-            run->deadline = t0_mono + (double)drills[i]->rto;
+            run->deadline = t0_mono + (double)d->rto;
         }
+        for (size_t j = first; j < k; j++)
+            s_deps(&tasks[j], first, d);
     }
-    struct pool pool = {PTHREAD_MUTEX_INITIALIZER, tasks, n_tasks, 0};
-    size_t workers = opt->concurrency > 0 ? (size_t)opt->concurrency : 4;
-    if (workers > n_tasks)
-        workers = n_tasks;
-    pthread_t *th = xcalloc(workers, sizeof(*th));
-    for (size_t w = 0; w < workers; w++)
-        if (pthread_create(&th[w], NULL, s_worker, &pool) != 0) {
-            workers = w;
-            break;
+    for (size_t i = 0; i < n; i++)
+        stack_begin(&stacks[i]);
+    pool_run(tasks, n_tasks, opt->concurrency > 0 ? (size_t)opt->concurrency : 4);
+    for (size_t i = 0, first = 0; i < n; first += drills[i]->n_resources, i++) {
+        size_t m = drills[i]->n_resources;
+        struct res_run **runs = xcalloc(m, sizeof *runs);
+        enum runner_verdict *verdicts = xcalloc(m, sizeof *verdicts);
+        for (size_t j = 0; j < m; j++) {
+            runs[j] = tasks[first + j].run;
+            verdicts[j] = tasks[first + j].verdict;
         }
-    if (workers == 0)
-        s_worker(&pool);
-    for (size_t w = 0; w < workers; w++)
-        pthread_join(th[w], NULL);
-    free(th);
+        stack_end(&stacks[i], runs, verdicts, m);
+        free(runs);
+        free(verdicts);
+    }
 
     /* Evidence and verdicts, in drill order. */
     bool failed = false, errored = false;
@@ -253,6 +255,11 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
         json_add_string(jd, "source_region", d->source.region);
         json_add_string(jd, "target_account", d->target.account);
         json_add_string(jd, "target_region", d->target.region);
+        json_add_string(stacks[i].ev, "verdict", s_verdict_name(stacks[i].verdict));
+        json_add_child(jd, "stack", stacks[i].ev);
+        stacks[i].ev = NULL;
+        failed |= stacks[i].verdict == RUNNER_FAILED;
+        errored |= stacks[i].verdict == RUNNER_ERROR;
         struct json *res = json_add_child(jd, "resources", json_new_array());
         for (size_t t = 0; t < n_tasks; t++) {
             if (tasks[t].drill != i)
@@ -279,7 +286,7 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
                                   : drill_resolve(drills[0], drills[0]->evidence);
     const char *junit = junit_path, *evdir = ev_path;
     FILE *out = stdout;
-    s_summary(tasks, n_tasks, out);
+    s_summary(stacks, n, tasks, n_tasks, out);
     if (junit) {
         if (junit_write(&rep, junit, &err) != DRH_OK) {
             log_error("%s", err.msg);
@@ -304,12 +311,18 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
     free(ev_path);
 done:
     for (size_t t = 0; t < n_tasks; t++) {
+        free(tasks[t].deps);
         if (!tasks[t].run)
             continue;
         json_free(tasks[t].run->ev);
         tasks[t].kind->free_run(tasks[t].run);
     }
     free(tasks);
+    for (size_t i = 0; i < n; i++) {
+        json_free(stacks[i].ev);
+        stack_clean_up(&stacks[i]);
+    }
+    free(stacks);
     for (size_t i = 0; i < n; i++) {
         ledger_close(ledgers[i]);
         free(run_ids[i]);

@@ -61,6 +61,7 @@ static enum runner_verdict s_drill(struct res_run *res)
     free(arn);
     report_add_property(res->suite, "replica_bucket", run->replica);
     json_add_string(res->ev, "replica_bucket", run->replica);
+    res_output(res, "replica_bucket", run->replica);
     if (!s_clients(run, &worst))
         goto measure;
 
@@ -85,6 +86,7 @@ static enum runner_verdict s_drill(struct res_run *res)
     if (cfg->restore) {
         if (res_step(res, "restore", s3_restore, &worst) == STEP_OK) {
             s_restore_rpo(run);
+            res_output(res, "restore_bucket", run->restore_bucket);
             res_step(res, "restore verify", s3_restore_verify, &worst);
         } else {
             res_case(res, "restore verify", REPORT_SKIPPED, 0, "not run: the restore failed");

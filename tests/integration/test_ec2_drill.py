@@ -91,6 +91,8 @@ def drill(name, resource, target_profile="dr", target_region=EAST):
     if account == DR:
         target.update({"role_arn": f"arn:aws:iam::{DR}:role/DrhDrillRole",
                        "external_id": "drh-drill"})
+    else:  # the production account's DR region: allowed on purpose
+        target["allow_production"] = True
     d = {"drill": {"name": name, "owner": "tests"}, "objectives": {"rto": "1h", "rpo": "24h"},
          "source": {"account": PROD, "region": EAST, "profile": "production",
                     "vault": "prod-vault"},

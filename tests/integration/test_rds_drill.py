@@ -175,16 +175,21 @@ class Faults(unittest.TestCase):
         self.assert_nothing_left(run)
 
     def test_copy_denied_by_vault_policy(self):
-        # a DR vault whose access policy does not let production copy in
+        # a DR vault whose access policy does not let production copy in:
+        # the preflight finds it before any copy job starts
         b = W.client("dr", "backup", EAST)
         b.create_backup_vault(BackupVaultName="dr-closed", EncryptionKeyArn=KEY)
+        copies = len(W.admin("GET", "/truth/calls?operation=StartCopyJob")["calls"])
         run = Run(drill("it-deny", [resource("postgres", name="denied")], vault="dr-closed"),
                   "it-deny-1")
         self.assertEqual(run.rc, 1, run.explain())
-        status, msg = run.cases(by_resource=True)[("denied", "copy")]
+        status, msg = run.cases(by_resource=True)[("stack", "preflight dr vault policy")]
         self.assertEqual(status, "failure", msg)
-        self.assertIn("CopyIntoBackupVault", msg)
+        self.assertIn("does not allow backup:CopyIntoBackupVault from 111111111111", msg)
+        self.assertEqual(run.cases(by_resource=True)[("denied", "stack")][0], "skipped")
         self.assertEqual(run.cases(by_resource=True)[("denied", "restore")][0], "skipped")
+        self.assertEqual(len(W.admin("GET", "/truth/calls?operation=StartCopyJob")["calls"]),
+                         copies)
         self.assert_nothing_left(run)
 
     def test_restore_job_fails(self):
