@@ -56,6 +56,9 @@ def sns(r, E, t):
 
 
 def ec2(r, E, t):
+    zones = r.call("ec2", "DescribeAvailabilityZones")["AvailabilityZones"]
+    t.assertEqual([z["ZoneName"] for z in zones], ["us-east-1a", "us-east-1b", "us-east-1c"])
+    r.error("InvalidParameterValue", "ec2", "DescribeAvailabilityZones", ZoneNames=["us-east-1z"])
     vpc = r.call("ec2", "CreateVpc", CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     t.assertEqual(r.call("ec2", "DescribeVpcs", VpcIds=[vpc])["Vpcs"][0]["VpcId"], vpc)
     sub = r.call("ec2", "CreateSubnet", VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
@@ -284,10 +287,16 @@ def rds(r, E, t):
             DBClusterSnapshotIdentifier="cs1")
     r.error("DBSnapshotNotFound", "rds", "DescribeDBSnapshots", region=WEST, DBSnapshotIdentifier="s1-west")
     vpc = r.call("ec2", "CreateVpc", CidrBlock="10.7.0.0/16")["Vpc"]["VpcId"]
-    sub = r.call("ec2", "CreateSubnet", VpcId=vpc, CidrBlock="10.7.1.0/24")["Subnet"]["SubnetId"]
-    r.call("rds", "CreateDBSubnetGroup", DBSubnetGroupName="g", DBSubnetGroupDescription="g", SubnetIds=[sub])
-    t.assertEqual(r.call("rds", "DescribeDBSubnetGroups", DBSubnetGroupName="g")["DBSubnetGroups"][0]
-                  ["VpcId"], vpc)
+    subs = [r.call("ec2", "CreateSubnet", VpcId=vpc, CidrBlock=f"10.7.{i}.0/24",
+                   AvailabilityZone=f"us-east-1{z}")["Subnet"]["SubnetId"]
+            for i, z in ((1, "a"), (2, "b"))]
+    r.error("DBSubnetGroupDoesNotCoverEnoughAZs", "rds", "CreateDBSubnetGroup", DBSubnetGroupName="g",
+            DBSubnetGroupDescription="g", SubnetIds=subs[:1])
+    r.call("rds", "CreateDBSubnetGroup", DBSubnetGroupName="g", DBSubnetGroupDescription="g", SubnetIds=subs)
+    g = r.call("rds", "DescribeDBSubnetGroups", DBSubnetGroupName="g")["DBSubnetGroups"][0]
+    t.assertEqual(g["VpcId"], vpc)
+    t.assertEqual(sorted(s["SubnetAvailabilityZone"]["Name"] for s in g["Subnets"]),
+                  ["us-east-1a", "us-east-1b"])
     r.call("rds", "DeleteDBSubnetGroup", DBSubnetGroupName="g")
     r.error("DBSubnetGroupNotFoundFault", "rds", "DescribeDBSubnetGroups", DBSubnetGroupName="g")
 

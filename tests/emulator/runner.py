@@ -43,7 +43,7 @@ def main(argv):
         print(summary(passed, failed, skipped), flush=True)
         return 1 if failed or ran == 0 else 0
     modules = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(HERE, "test_*.py")))
-    slow_first = ["test_backup_rds", "test_s3_sns", "test_efs_ec2", "test_rds_snapshots"]
+    slow_first = ["test_backup_rds", "test_s3_sns", "test_efs_ec2", "test_rds_snapshots", "test_network_rds"]
     modules.sort(key=lambda m: slow_first.index(m) if m in slow_first else len(slow_first))
     jobs = max(1, int(os.environ.get("DRH_EMU_JOBS", "3")))
     pending, running = list(modules), []

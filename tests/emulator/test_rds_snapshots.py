@@ -153,14 +153,15 @@ class PointInTime(unittest.TestCase):
 class SubnetGroupsAndTags(unittest.TestCase):
     def test_subnet_group_lifecycle(self):
         vpc = E.aws("dr", "ec2", "create-vpc", "--cidr-block", "10.9.0.0/16")["Vpc"]["VpcId"]
-        sub = E.aws("dr", "ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block",
-                    "10.9.1.0/24")["Subnet"]["SubnetId"]
+        subs = [E.aws("dr", "ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", f"10.9.{i}.0/24",
+                      "--availability-zone", f"us-west-2{z}")["Subnet"]["SubnetId"]
+                for i, z in ((1, "a"), (2, "b"))]
         g = E.aws("dr", "rds", "create-db-subnet-group", "--db-subnet-group-name", "drill-sg",
-                  "--db-subnet-group-description", "drill", "--subnet-ids", sub)["DBSubnetGroup"]
+                  "--db-subnet-group-description", "drill", "--subnet-ids", *subs)["DBSubnetGroup"]
         self.assertEqual(g["VpcId"], vpc)
         with self.assertRaises(CliError) as cm:
             E.aws("dr", "rds", "create-db-subnet-group", "--db-subnet-group-name", "drill-sg",
-                  "--db-subnet-group-description", "drill", "--subnet-ids", sub)
+                  "--db-subnet-group-description", "drill", "--subnet-ids", *subs)
         self.assertEqual(cm.exception.code, "DBSubnetGroupAlreadyExists")
         E.aws("dr", "rds", "add-tags-to-resource", "--resource-name", g["DBSubnetGroupArn"],
               "--tags", "Key=drh:drill,Value=emr")

@@ -83,9 +83,13 @@ def setUpModule():
     W.admin("POST", "/timing", {"backup": 0.2, "copy": 0.3, "restore": 0.3})
     W.vaults()
     for region in (EAST, WEST):
-        ec2 = W.client("dr", "ec2", region)
-        vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
-        SUBNETS[region] = ec2.create_subnet(VpcId=vpc, CidrBlock="10.20.1.0/24")["Subnet"]["SubnetId"]
+        # a VPC with a subnet and the security group the drills name (its ID is fixed)
+        net = W.admin("POST", "/seed/network", {
+            "profile": "dr", "region": region, "vpc": {"cidr": "10.20.0.0/16"},
+            "subnets": [{"az": region + "a", "cidr": "10.20.1.0/24"}],
+            "security_groups": [{"id": "sg-0123456789abcdef0", "name": "drh-efs",
+                                 "ingress_cidrs": ["127.0.0.1/32"]}]})
+        SUBNETS[region] = net["subnets"][0]["id"]
 
 
 def tearDownModule():
