@@ -2,6 +2,8 @@
  * it grows a module of its own. */
 #include "cli.h"
 #include "cli_util.h"
+#include "cli_posture.h"
+#include "cli_tools.h"
 
 #include "aws/creds.h"
 #include "aws/http.h"
@@ -26,6 +28,9 @@ static const char s_usage[] =
     "  validate FILE... check drill files (file:line:col errors, exit 2)\n"
     "  plan FILE...     the steps and AWS calls a run would make, making none\n"
     "  teardown --run ID  finish a crashed run's teardown from its ledger\n"
+    "  posture FILE...  check the backup plan, its copies and the newest backups (read-only)\n"
+    "  recovery-points --vault NAME  list a vault's recovery points: age, size, status\n"
+    "  iam-policy FILE  the least-privilege IAM policies a drill needs\n"
     "  manifest         record a database's schema and table checksums, or a file tree's\n"
     "                   sizes and SHA-256s (--tree), for the probes to compare\n"
     "  whoami           which AWS identity drh's credentials resolve to\n"
@@ -89,67 +94,32 @@ int cli_option(int argc, char **argv, int *i, const char *name, const char **out
 
 static int s_whoami(int argc, char **argv)
 {
-    const char *profile = NULL, *region = NULL, *role_arn = NULL, *external_id = NULL,
-               *endpoint = NULL;
+    struct cli_aws_options o = {0};
     for (int i = 1; i < argc; i++) {
         int bad = 0;
-        if (cli_option(argc, argv, &i, "--profile", &profile, &bad) ||
-            cli_option(argc, argv, &i, "--region", &region, &bad) ||
-            cli_option(argc, argv, &i, "--role-arn", &role_arn, &bad) ||
-            cli_option(argc, argv, &i, "--external-id", &external_id, &bad) ||
-            cli_option(argc, argv, &i, "--endpoint-url", &endpoint, &bad)) {
+        if (cli_aws_option(argc, argv, &i, &o, &bad)) {
             if (bad)
                 return cli_usage_error("whoami", "a value is missing after", argv[i]);
             continue;
         }
         return cli_usage_error("whoami", "unknown argument", argv[i]);
     }
-    if (external_id && !role_arn)
+    if (o.external_id && !o.role_arn)
         return cli_usage_error("whoami", "--role-arn is required by", "--external-id");
-
     struct drh_err err;
     drh_err_clear(&err);
-    struct aws_creds_options co = {0};
-    co.profile = profile;
-    co.explicit_profile = profile != NULL;
-    co.region = region;
-    co.endpoint_override = endpoint;
-    struct aws_creds_provider *chain = NULL, *role = NULL;
-    struct aws_client *client = NULL;
-    struct aws_config *cfg = NULL;
+    struct cli_aws a;
     struct sts_identity id = {0};
-    enum drh_status st = aws_config_load(NULL, &cfg, &err);
-    if (st != DRH_OK)
-        goto done;
-    co.cfg = cfg;
-    if ((st = aws_creds_chain_new(&co, &chain, &err)) != DRH_OK)
-        goto done;
-    struct aws_creds_provider *use = chain;
-    if (role_arn) {
-        struct aws_assume_role r = {role_arn, external_id, NULL, 0};
-        if ((st = aws_creds_assume_role_new(chain, &r, &co, &role, &err)) != DRH_OK)
-            goto done;
-        use = role;
+    if (cli_aws_open(&o, &a, &err) != DRH_OK)
+        return cli_fail(&err);
+    enum drh_status st = sts_get_caller_identity(a.client, &id, &err);
+    if (st == DRH_OK) {
+        printf("account:     %s\n", id.account);
+        printf("arn:         %s\n", id.arn ? id.arn : "");
+        printf("credentials: %s\n", aws_creds_describe(cli_aws_creds(&a)));
     }
-    struct aws_client_options o = {0};
-    o.region = aws_config_region(NULL, cfg, profile, region);
-    o.creds = use;
-    o.cfg = cfg;
-    o.profile = aws_config_profile_name(NULL, profile);
-    o.endpoint_override = endpoint;
-    if ((st = aws_client_new(&o, &client, &err)) != DRH_OK)
-        goto done;
-    if ((st = sts_get_caller_identity(client, &id, &err)) != DRH_OK)
-        goto done;
-    printf("account:     %s\n", id.account);
-    printf("arn:         %s\n", id.arn ? id.arn : "");
-    printf("credentials: %s\n", aws_creds_describe(use));
-done:
     sts_identity_clean_up(&id);
-    aws_client_free(client);
-    aws_creds_provider_free(role);
-    aws_creds_provider_free(chain);
-    aws_config_free(cfg);
+    cli_aws_clean_up(&a);
     return st == DRH_OK ? 0 : cli_fail(&err);
 }
 
@@ -169,9 +139,16 @@ static const struct cli_command *s_find(const char *name)
     for (size_t i = 0; i < sizeof s_commands / sizeof s_commands[0]; i++)
         if (strcmp(s_commands[i].name, name) == 0)
             return &s_commands[i];
-    for (int i = 0; i < cli_drill_command_count; i++)
-        if (strcmp(cli_drill_commands[i].name, name) == 0)
-            return &cli_drill_commands[i];
+    const struct {
+        const struct cli_command *v;
+        int n;
+    } tables[] = {{cli_drill_commands, cli_drill_command_count},
+                  {cli_posture_commands, cli_posture_command_count},
+                  {cli_tool_commands, cli_tool_command_count}};
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        for (int i = 0; i < tables[t].n; i++)
+            if (strcmp(tables[t].v[i].name, name) == 0)
+                return &tables[t].v[i];
     return NULL;
 }
 
