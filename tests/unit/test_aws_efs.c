@@ -13,6 +13,7 @@
 
 #include "aws/call.h"
 #include "aws/creds.h"
+#include "aws/ec2_network.h"
 #include "aws/efs.h"
 #include "aws/http.h"
 #include "mem.h"
@@ -45,36 +46,26 @@ static int s_client(struct emu_client *e, const char *profile, const char *regio
     return ok;
 }
 
-/* EC2 CreateVpc + CreateSubnet in the client's account: the subnet id
- * (caller frees), NULL on failure. */
-static char *s_subnet(struct aws_client *c)
+/* A VPC with a subnet and a security group in the client's account
+ * (aws/ec2_network.h): the subnet id (caller frees; NULL on failure) and
+ * the group's id in *group (caller frees). */
+static char *s_subnet(struct aws_client *c, char **group)
 {
-    struct aws_params p;
-    aws_params_init(&p);
-    aws_params_add(&p, "CidrBlock", "10.9.0.0/16");
-    struct xml_doc *doc = NULL;
-    const struct xml_node *res = NULL;
     struct drh_err err;
     char *vpc = NULL, *subnet = NULL;
-    EFS_OK(aws_query_call(c, "ec2", "CreateVpc", &p, &doc, &res, NULL, &err));
-    vpc = doc ? xml_find_text(res, "vpc/vpcId") : NULL;
-    xml_free(doc);
-    doc = NULL;
-    aws_params_clean_up(&p);
-    if (!vpc) {
-        TEST_FAILF("CreateVpc gave no vpcId");
+    *group = NULL;
+    EFS_OK(ec2_create_vpc(c, "10.9.0.0/16", NULL, 0, &vpc, &err));
+    if (!vpc)
+        return NULL;
+    struct ec2_subnet_spec sn = {vpc, "10.9.1.0/24", NULL, NULL, 0};
+    EFS_OK(ec2_create_subnet(c, &sn, &subnet, &err));
+    struct ec2_group_spec g = {"efs-unit", "mount targets of the efs suite", vpc, NULL, 0};
+    EFS_OK(ec2_create_security_group(c, &g, group, &err));
+    free(vpc);
+    if (!*group) {
+        free(subnet);
         return NULL;
     }
-    aws_params_init(&p);
-    aws_params_add(&p, "VpcId", vpc);
-    aws_params_add(&p, "CidrBlock", "10.9.1.0/24");
-    EFS_OK(aws_query_call(c, "ec2", "CreateSubnet", &p, &doc, &res, NULL, &err));
-    subnet = doc ? xml_find_text(res, "subnet/subnetId") : NULL;
-    xml_free(doc);
-    aws_params_clean_up(&p);
-    free(vpc);
-    if (!subnet)
-        TEST_FAILF("CreateSubnet gave no subnetId");
     return subnet;
 }
 
@@ -114,12 +105,13 @@ static void test_file_system_tags_mount_targets(void)
     json_free(got);
 
     /* a mount target in a real subnet */
-    char *subnet = s_subnet(e.c);
+    char *group = NULL;
+    char *subnet = s_subnet(e.c, &group);
     struct efs_mount_target mt = {0};
     struct efs_mount_target *v = NULL;
     size_t n = 0;
     if (subnet) {
-        const char *sgs[] = {"sg-0123456789abcdef0"};
+        const char *sgs[] = {group};
         EFS_OK(efs_create_mount_target(e.c, id, subnet, sgs, 1, &mt, &err));
         CU_ASSERT_PTR_NOT_NULL_FATAL(mt.id);
         CU_ASSERT_STRING_EQUAL(mt.fs_id, id);
