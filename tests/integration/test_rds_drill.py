@@ -187,7 +187,7 @@ class Faults(unittest.TestCase):
         self.assertEqual(status, "failure", msg)
         self.assertIn("does not allow backup:CopyIntoBackupVault from 111111111111", msg)
         self.assertEqual(run.cases(by_resource=True)[("denied", "stack")][0], "skipped")
-        self.assertEqual(run.cases(by_resource=True)[("denied", "restore")][0], "skipped")
+        self.assertEqual(run.cases(by_resource=True)[("denied", "probe tables")][0], "skipped")
         self.assertEqual(len(W.admin("GET", "/truth/calls?operation=StartCopyJob")["calls"]),
                          copies)
         self.assert_nothing_left(run)
