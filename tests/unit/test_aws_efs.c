@@ -153,6 +153,7 @@ static void test_file_system_tags_mount_targets(void)
     efs_mount_target_clean_up(&mt);
     efs_file_system_clean_up(&fs);
     free(subnet);
+    free(group);
     free(want_arn);
     json_free(seeded);
     emu_client_close(&e);
