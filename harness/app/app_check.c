@@ -100,7 +100,6 @@ static enum runner_verdict s_drill(struct res_run *run)
 {
     enum step_end worst = STEP_OK;
     res_begin(run, "");
-    run->phase_s[PH_SELECT] = 0;
     double t = progress_elapsed();
     bool all = true;
     for (size_t i = 0; i < run->r->n_probes; i++) {

@@ -96,21 +96,17 @@ static char *s_dup(const struct json *o, const char *key)
 
 /* A timestamp member: epoch seconds as the model says, or (botocore's
  * parser accepts both) an ISO 8601 string. Absent or null: 0. */
-static enum drh_status s_time(const struct json *o, const char *key, const char *op, double *out,
-                              struct drh_err *err)
+enum drh_status backup_json_time(const struct json *o, const char *key, const char *op,
+                                 double *out, struct drh_err *err)
 {
     const struct json *v = json_get(o, key);
     *out = 0;
-    if (!v || json_is_null(v))
+    if (!v || json_is_null(v) || (json_number(v, out) && *out >= 0))
         return DRH_OK;
-    if (json_number(v, out) && *out >= 0)
+    double t = json_is_string(v) ? aws_parse_time_frac(json_string(v)) : -1;
+    if (t >= 0) {
+        *out = t;
         return DRH_OK;
-    if (json_is_string(v)) {
-        time_t t = aws_parse_time(json_string(v));
-        if (t >= 0) {
-            *out = (double)t;
-            return DRH_OK;
-        }
     }
     *out = 0;
     return drh_err_set(err, DRH_E_PARSE, "backup %s: %s is not a timestamp (%s)", op, key,
@@ -125,9 +121,9 @@ static enum drh_status s_recovery_point(const struct json *o, const char *op,
     if (!arn)
         return drh_err_set(err, DRH_E_PARSE, "backup %s: recovery point without RecoveryPointArn",
                            op);
-    enum drh_status st = s_time(o, "CreationDate", op, &rp.created, err);
+    enum drh_status st = backup_json_time(o, "CreationDate", op, &rp.created, err);
     if (st == DRH_OK)
-        st = s_time(o, "CompletionDate", op, &rp.completed, err);
+        st = backup_json_time(o, "CompletionDate", op, &rp.completed, err);
     if (st != DRH_OK)
         return drh_err_prefix(err, "recovery point '%s'", arn);
     rp.arn = xstrdup(arn);
@@ -345,9 +341,9 @@ static enum drh_status s_job(const struct json *o, const char *op, const char *i
     if (!id || !state)
         return drh_err_set(err, DRH_E_PARSE, "backup %s: response lacks %s or %s", op, id_key,
                            state_key);
-    enum drh_status st = s_time(o, "CreationDate", op, &j.created, err);
+    enum drh_status st = backup_json_time(o, "CreationDate", op, &j.created, err);
     if (st == DRH_OK)
-        st = s_time(o, "CompletionDate", op, &j.completed, err);
+        st = backup_json_time(o, "CompletionDate", op, &j.completed, err);
     if (st != DRH_OK)
         return drh_err_prefix(err, "job '%s'", id);
     j.id = xstrdup(id);

@@ -90,6 +90,10 @@ enum drh_status backup_list_tags(struct aws_client *c, const char *arn, struct j
 
 /* The vault's ARN ("arn:<partition>:backup:<region>:<account>:backup-vault:<name>"). Caller
  * frees; NULL when region is not a region name or an argument is NULL. */
+/* o.key as a time (epoch seconds, or an ISO 8601 string; fractions kept)
+ * into *out; absent or null is 0. Anything else is DRH_E_PARSE naming op. */
+enum drh_status backup_json_time(const struct json *o, const char *key, const char *op,
+                                 double *out, struct drh_err *err);
 char *backup_vault_arn(const char *region, const char *account, const char *vault);
 
 #endif

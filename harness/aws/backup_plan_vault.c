@@ -24,23 +24,6 @@ void backup_vault_clean_up(struct backup_vault *v)
 
 /* A timestamp member: epoch seconds as the model says, or an ISO 8601
  * string (botocore's parser takes both). Absent or null: 0. */
-static enum drh_status s_time(const struct json *o, const char *key, const char *op, double *out,
-                              struct drh_err *err)
-{
-    const struct json *v = json_get(o, key);
-    *out = 0;
-    if (!v || json_is_null(v) || (json_number(v, out) && *out >= 0))
-        return DRH_OK;
-    double t = json_is_string(v) ? aws_parse_time_frac(json_string(v)) : -1;
-    if (t >= 0) {
-        *out = t;
-        return DRH_OK;
-    }
-    *out = 0;
-    return drh_err_set(err, DRH_E_PARSE, "backup %s: %s is not a timestamp (%s)", op, key,
-                       json_type_name(v));
-}
-
 enum drh_status backup_describe_vault(struct aws_client *c, const char *vault,
                                       struct backup_vault *out, struct drh_err *err)
 {
@@ -57,7 +40,7 @@ enum drh_status backup_describe_vault(struct aws_client *c, const char *vault,
         st =
             drh_err_set(err, DRH_E_PARSE, "backup %s: no BackupVaultArn for vault '%s'", op, vault);
     if (st == DRH_OK)
-        st = s_time(doc, "CreationDate", op, &v.created, err);
+        st = backup_json_time(doc, "CreationDate", op, &v.created, err);
     if (st == DRH_OK) {
         v.name = xstrdup(json_get_string(doc, "BackupVaultName")
                              ? json_get_string(doc, "BackupVaultName")
@@ -129,7 +112,7 @@ static enum drh_status s_rp_item(const struct json *e, const char *op, void *ctx
         return drh_err_set(err, DRH_E_PARSE, "backup %s: recovery point without RecoveryPointArn",
                            op);
     double created = 0;
-    if (s_time(e, "CreationDate", op, &created, err) != DRH_OK)
+    if (backup_json_time(e, "CreationDate", op, &created, err) != DRH_OK)
         return drh_err_prefix(err, "recovery point '%s'", arn);
     struct backup_recovery_point *rp = bp_grow(&r->g);
     rp->arn = xstrdup(arn);

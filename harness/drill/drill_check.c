@@ -150,7 +150,7 @@ static void s_source(struct drill_ctx *c, const struct json *rv, const char *pat
 
 /* Where to point at a rule about the whole resource: the key when written,
  * else the resource. */
-static const struct json *s_at(const struct json *rv, const char *key)
+const struct json *drill_at(const struct json *rv, const char *key)
 {
     const struct json *v = json_get(rv, key);
     return v ? v : rv;
@@ -162,7 +162,7 @@ static void s_ec2_copying(struct drill_ctx *c, const struct json *rv, const char
                           const struct drill_resource *r, const struct drill *d)
 {
     if (r->path == DRILL_PATH_BACKUP && !d->source.vault) {
-        drill_conflict(c, s_at(rv, "path"), false, "%s: path 'backup' needs source.vault", path);
+        drill_conflict(c, drill_at(rv, "path"), false, "%s: path 'backup' needs source.vault", path);
         drill_hint(c, "name the vault that holds the recovery points: \"vault\": \"prod-vault\" "
                       "in \"source\" (or use \"path\": \"tag\" to find the AMI by its tag)");
     }
@@ -252,7 +252,7 @@ static void s_copying(struct drill_ctx *c, const struct json *rv, const char *pa
                       "the target vault");
     }
     if (!d->source.vault && r->select != DRILL_SELECT_DR_VAULT) {
-        drill_conflict(c, s_at(rv, "path"), false, "%s: path 'backup' needs source.vault", path);
+        drill_conflict(c, drill_at(rv, "path"), false, "%s: path 'backup' needs source.vault", path);
         drill_hint(c, "name the vault that holds the recovery points: \"vault\": \"prod-vault\" "
                       "in \"source\" (or use \"path\": \"snapshot\")");
         return;
@@ -260,13 +260,13 @@ static void s_copying(struct drill_ctx *c, const struct json *rv, const char *pa
     if (!r->copy || !d->source.vault)
         return;
     if (!d->target.vault) {
-        drill_conflict(c, s_at(rv, "copy"), false,
+        drill_conflict(c, drill_at(rv, "copy"), false,
                        "%s: copying a recovery point needs "
                        "target.vault",
                        path);
         drill_hint(c, "name the DR vault to copy into: \"vault\": \"dr-vault\" in \"target\"");
     } else if (s_is_db(r) && other_account && other_region && !d->target.staging_vault) {
-        drill_conflict(c, s_at(rv, "copy"), false,
+        drill_conflict(c, drill_at(rv, "copy"), false,
                        "%s: copying from account %s in %s to account "
                        "%s in %s needs target.staging_vault",
                        path, d->source.account, d->source.region, d->target.account,
@@ -351,7 +351,7 @@ static void s_probe_names(struct drill_ctx *c, const struct json *rv, const char
         for (size_t j = 0; j < i; j++) {
             if (strcmp(r->probes[i].name, r->probes[j].name) != 0)
                 continue;
-            const struct json *at = s_at(json_array_at(pv, i), "name");
+            const struct json *at = drill_at(json_array_at(pv, i), "name");
             drill_conflict(c, at, false,
                            "%s.probes[%zu]: probe name '%s' is taken by "
                            "probes[%zu]",
@@ -389,7 +389,7 @@ void drill_check(struct drill_ctx *c, const struct json *root, struct drill *d)
         for (size_t j = 0; j < i; j++) {
             if (strcmp(d->resources[j].name, r->name) != 0)
                 continue;
-            drill_conflict(c, s_at(rv, "name"), false,
+            drill_conflict(c, drill_at(rv, "name"), false,
                            "%s: resource name '%s' is taken by "
                            "resources[%zu]",
                            path, r->name, j);

@@ -12,17 +12,11 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct json *s_at(const struct json *v, const char *key)
-{
-    const struct json *m = json_get(v, key);
-    return m ? m : v;
-}
-
 static void s_production(struct drill_ctx *c, const struct json *root, const struct drill *d)
 {
     if (d->target.allow_production || strcmp(d->source.account, d->target.account) != 0)
         return;
-    drill_conflict(c, s_at(json_get(root, "target"), "account"), false,
+    drill_conflict(c, drill_at(json_get(root, "target"), "account"), false,
                    "target.account: %s is the source's (production) account", d->target.account);
     drill_hint(c, "restore drills into a separate account; to restore beside production on "
                   "purpose (a point-in-time restore runs there), set \"allow_production\": true "
@@ -59,7 +53,7 @@ static void s_pitr(struct drill_ctx *c, const struct json *rv, const char *path,
     }
     if (strcmp(d->source.account, d->target.account) != 0 ||
         strcmp(d->source.region, d->target.region) != 0) {
-        drill_conflict(c, s_at(rv, "path"), false,
+        drill_conflict(c, drill_at(rv, "path"), false,
                        "%s.path: 'pitr' restores in the source's account and region (%s %s), "
                        "not the target's %s %s",
                        path, d->source.account, d->source.region, d->target.account,
@@ -104,7 +98,7 @@ static void s_after(struct drill_ctx *c, const struct json *rv, const char *path
         }
     }
     if (r->type == DRILL_CHECK && r->n_probes == 0) {
-        drill_conflict(c, s_at(rv, "probes"), false, "%s.probes: a check needs a probe", path);
+        drill_conflict(c, drill_at(rv, "probes"), false, "%s.probes: a check needs a probe", path);
         drill_hint(c, "add {\"kind\": \"command\", \"command\": \"...\"} or {\"kind\": \"http\", "
                       "\"url\": \"http://...\"}");
     }
@@ -182,18 +176,18 @@ static void s_templates(struct drill_ctx *c, const struct json *rv, const char *
         char probes[DRILL_WHERE_MAX];
         drill_where(probes, sizeof probes, path, "probes");
         drill_where_index(where, sizeof where, probes, k);
-        s_template(c, s_at(p, "command"), where, r->probes[k].command, r, d, true);
-        s_template(c, s_at(p, "url"), where, r->probes[k].url, r, d, true);
+        s_template(c, drill_at(p, "command"), where, r->probes[k].command, r, d, true);
+        s_template(c, drill_at(p, "url"), where, r->probes[k].url, r, d, true);
     }
     const struct json *mount = json_get(json_get(rv, "restore"), "mount");
     char restore[DRILL_WHERE_MAX];
     drill_where(restore, sizeof restore, path, "restore");
     drill_where(where, sizeof where, restore, "mount");
-    s_template(c, s_at(mount, "mount"), where, r->efs.mount_cmd, r, d, false);
-    s_template(c, s_at(mount, "unmount"), where, r->efs.unmount_cmd, r, d, false);
+    s_template(c, drill_at(mount, "mount"), where, r->efs.mount_cmd, r, d, false);
+    s_template(c, drill_at(mount, "unmount"), where, r->efs.unmount_cmd, r, d, false);
     drill_where(restore, sizeof restore, path, "reach");
     drill_where(where, sizeof where, restore, "tunnel");
-    s_template(c, s_at(json_get(rv, "reach"), "tunnel"), where, r->ec2.tunnel, r, d, false);
+    s_template(c, drill_at(json_get(rv, "reach"), "tunnel"), where, r->ec2.tunnel, r, d, false);
 }
 
 void drill_check_stack(struct drill_ctx *c, const struct json *root, struct drill *d)

@@ -183,6 +183,9 @@ const char *drill_article(const char *word);
 void drill_parse_kind_probe(struct drill_ctx *c, const struct json *v, const char *path,
                             struct drill_probe *p, bool efs);
 void drill_check(struct drill_ctx *c, const struct json *root, struct drill *d);
+/* Where to point at a rule about a whole object: its key when written, else
+ * the object (drill_check.c). */
+const struct json *drill_at(const struct json *obj, const char *key);
 
 /* An AWS region name of a known partition. */
 bool drill_is_region(const char *s);

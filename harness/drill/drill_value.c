@@ -7,7 +7,9 @@
  */
 #include "drill/drill_impl.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Whether every character of s is in set (or alphanumeric, when alnum). */
@@ -325,4 +327,23 @@ bool drill_is_url_template(const char *s)
         if ((unsigned char)*p <= ' ' || *p == '"' || *p == '\\' || (unsigned char)*p >= 0x7f)
             return false;
     return true;
+}
+
+/* "10.0.0.0/16": an IPv4 network and a prefix length of 0..32, with no
+ * host bits set. */
+bool drill_is_cidr(const char *s, int min_prefix, int max_prefix)
+{
+    char ip[32];
+    const char *slash = strchr(s, '/');
+    if (!slash || (size_t)(slash - s) >= sizeof ip || !slash[1])
+        return false;
+    memcpy(ip, s, (size_t)(slash - s));
+    ip[slash - s] = '\0';
+    char *end;
+    long prefix = strtol(slash + 1, &end, 10);
+    struct in_addr a;
+    if (*end || prefix < min_prefix || prefix > max_prefix || inet_pton(AF_INET, ip, &a) != 1)
+        return false;
+    unsigned long host = prefix == 32 ? 0 : (0xffffffffUL >> prefix);
+    return (ntohl(a.s_addr) & host) == 0;
 }

@@ -8,13 +8,12 @@
  * deletes and read and set the bucket's versioning, and lifecycle rules
  * where the drill expects them. Each check is its own case.
  */
+#include "check/policy.h"
 #include "s3/s3_run.h"
 
 #include "json.h"
 #include "mem.h"
 
-#include <ctype.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,75 +128,6 @@ enum step_end s3_replication(struct res_run *res, struct drh_err *err)
     return e;
 }
 
-static bool s_glob(const char *pattern, const char *text, bool casefold)
-{
-    if (!casefold)
-        return fnmatch(pattern, text, 0) == 0;
-    char *p = xstrdup(pattern), *t = xstrdup(text);
-    for (char *c = p; *c; c++)
-        *c = (char)tolower((unsigned char)*c);
-    for (char *c = t; *c; c++)
-        *c = (char)tolower((unsigned char)*c);
-    bool yes = fnmatch(p, t, 0) == 0;
-    free(p);
-    free(t);
-    return yes;
-}
-
-/* Whether a policy value (a string or a list of them) has a pattern
- * matching text (IAM actions match case-insensitively). */
-static bool s_any_match(const struct json *v, const char *text, bool casefold)
-{
-    if (json_is_string(v))
-        return s_glob(json_string(v), text, casefold);
-    for (const struct json *x = json_is_array(v) ? json_first(v) : NULL; x; x = json_next(x))
-        if (json_is_string(x) && s_glob(json_string(x), text, casefold))
-            return true;
-    return false;
-}
-
-/* The statement's principal covers the role: "*", the role's ARN, or its
- * account (id or root). */
-static bool s_principal(const struct json *st, const char *role, const char *role_account)
-{
-    const struct json *p = json_get(st, "Principal");
-    if (json_is_string(p))
-        return strcmp(json_string(p), "*") == 0;
-    const struct json *aws = json_get(p, "AWS");
-    char *root = xasprintf(":iam::%s:root", role_account);
-    bool yes = false;
-    for (const struct json *x = json_is_array(aws) ? json_first(aws) : aws; x && !yes;
-         x = json_is_array(aws) ? json_next(x) : NULL) {
-        const char *s = json_string(x);
-        if (!s)
-            continue;
-        size_t n = strlen(s), rn = strlen(root);
-        yes = strcmp(s, "*") == 0 || strcmp(s, role) == 0 || strcmp(s, role_account) == 0 ||
-              (n > rn && strcmp(s + n - rn, root) == 0);
-    }
-    free(root);
-    return yes;
-}
-
-/* Allowed by some statement and denied by none. */
-static bool s_allowed(const struct json *stmts, const char *role, const char *role_account,
-                      const char *action, const char *resource)
-{
-    bool allow = false;
-    for (const struct json *s = json_first(stmts); s; s = json_next(s)) {
-        if (!s_principal(s, role, role_account) ||
-            !s_any_match(json_get(s, "Action"), action, true) ||
-            !s_any_match(json_get(s, "Resource"), resource, false))
-            continue;
-        const char *effect = json_get_string(s, "Effect");
-        if (effect && strcmp(effect, "Deny") == 0)
-            return false;
-        if (effect && strcmp(effect, "Allow") == 0)
-            allow = true;
-    }
-    return allow;
-}
-
 enum step_end s3_replica_policy(struct res_run *res, struct drh_err *err)
 {
     struct s3_run *run = (struct s3_run *)res;
@@ -221,29 +151,9 @@ enum step_end s3_replica_policy(struct res_run *res, struct drh_err *err)
     }
     if (st != DRH_OK)
         return s3_step_of(st);
-    struct json *doc = NULL;
-    if (json_parse(text, strlen(text), &doc, err) != DRH_OK) {
-        free(text);
-        drh_err_prefix(err, "bucket policy of '%s'", run->replica);
-        return STEP_ERROR;
-    }
-    free(text);
-    const struct json *stmts = json_get(doc, "Statement");
-    struct json *one = NULL;
-    if (json_is_object(stmts)) { /* a single statement, not in a list */
-        one = json_new_array();
-        char *s = json_print(stmts, 0);
-        struct json *copy = NULL;
-        if (json_parse(s, strlen(s), &copy, err) == DRH_OK)
-            json_push(one, copy);
-        free(s);
-        stmts = one;
-    }
     /* the role's account: arn:PARTITION:iam::ACCOUNT:role/... */
     char account[16] = "";
-    const char *a = strstr(role, ":iam::");
-    if (a)
-        snprintf(account, sizeof account, "%.*s", (int)strcspn(a + 6, ":"), a + 6);
+    policy_arn_field(role, 4, account, sizeof account);
     const char *part = side_partition(res->tgt);
     char *objects = xasprintf("arn:%s:s3:::%s/*", part, run->replica);
     char *bucket = xasprintf("arn:%s:s3:::%s", part, run->replica);
@@ -253,10 +163,23 @@ enum step_end s3_replica_policy(struct res_run *res, struct drh_err *err)
                                            {"s3:PutBucketVersioning", "b"}};
     struct buf missing;
     buf_init(&missing);
-    for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++) {
-        const char *resource = needs[i][1][0] == 'o' ? objects : bucket;
-        if (!s_allowed(stmts, role, account, needs[i][0], resource))
-            buf_printf(&missing, "%s%s on %s", missing.len ? ", " : "", needs[i][0], resource);
+    st = DRH_OK;
+    for (size_t i = 0; i < sizeof needs / sizeof needs[0] && st == DRH_OK; i++) {
+        struct policy_request req = {account, role, needs[i][0],
+                                     needs[i][1][0] == 'o' ? objects : bucket};
+        struct policy_verdict v;
+        st = policy_evaluate(text, &req, &v, err);
+        if (st == DRH_OK && !policy_allows(v.result))
+            buf_printf(&missing, "%s%s on %s", missing.len ? ", " : "", needs[i][0],
+                       req.resource);
+    }
+    free(text);
+    if (st != DRH_OK) {
+        drh_err_prefix(err, "bucket policy of '%s'", run->replica);
+        buf_clean_up(&missing);
+        free(objects);
+        free(bucket);
+        return STEP_ERROR;
     }
     enum step_end e = STEP_OK;
     if (missing.len) {
@@ -271,8 +194,6 @@ enum step_end s3_replica_policy(struct res_run *res, struct drh_err *err)
     buf_clean_up(&missing);
     free(objects);
     free(bucket);
-    json_free(one);
-    json_free(doc);
     return e;
 }
 

@@ -214,6 +214,22 @@ class S3Drills(unittest.TestCase):
         self.assertIn("FAILED", cases["replication lag"][1])
         self.assert_nothing_left(run, src, rep)
 
+    def test_replica_policy_without_deletes(self):
+        """The replica's bucket policy grants the role ReplicateObject but
+        not ReplicateDelete: the posture names what is missing."""
+        src, rep = "nodel-src", "nodel-rep"
+        buckets(src, rep)
+        policy = json.loads(replica_policy(src, rep))
+        policy["Statement"][0]["Action"] = "s3:ReplicateObject"
+        s3("dr").put_bucket_policy(Bucket=rep, Policy=json.dumps(policy))
+        run = Run(drill("s3-nodel", src, rep, max_lag="10s"), "it-s3-nodel")
+        self.assertEqual(run.rc, 1, run.explain())
+        status, msg = run.cases()["posture replica policy"]
+        self.assertEqual(status, "failure", run.explain())
+        self.assertIn(f"s3:ReplicateDelete on arn:aws:s3:::{rep}/*", msg)
+        self.assertNotIn("s3:ReplicateObject on", msg)
+        self.assert_nothing_left(run, src, rep)
+
     def test_object_that_failed_to_replicate(self):
         src, rep = "fail-src", "fail-rep"
         buckets(src, rep)
