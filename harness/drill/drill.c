@@ -190,6 +190,13 @@ static void s_resource_free(struct drill_resource *r)
     for (size_t i = 0; i < r->n_probes; i++)
         s_probe_free(&r->probes[i]);
     free(r->probes);
+    free(r->canary.endpoint);
+    free(r->canary.user);
+    free(r->canary.password_env);
+    free(r->canary.password_file);
+    free(r->canary.database);
+    free(r->canary.mount);
+    free(r->canary.prefix);
 }
 
 void drill_free(struct drill *d)
@@ -208,6 +215,11 @@ void drill_free(struct drill *d)
     free(d->isolation.vpc_cidr);
     free(d->isolation.allow_from);
     s_posture_free(&d->posture);
+    free(d->schedule.expression);
+    free(d->schedule.timezone);
+    free(d->notify.sns_topic_arn);
+    free(d->notify.webhook_url);
+    free(d->notify.webhook_url_env);
     for (size_t i = 0; i < d->isolation.n_security_groups; i++)
         free(d->isolation.security_groups[i]);
     free(d->isolation.security_groups);

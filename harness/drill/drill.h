@@ -119,7 +119,8 @@ struct drill_probe {
     char *canary_table;  /* default "drh_canary" */
     char *canary_column; /* default "written_at" */
     /* canary (efs): a file whose first line is its write time (ISO 8601 UTC
-     * or epoch seconds), else its modification time */
+     * or epoch seconds), else its modification time; or the chain drh canary
+     * writes */
     char *canary_file; /* relative to the restored tree; default ".drh-canary" */
     /* files (efs); manifest uses manifest above */
     char **paths; /* relative to the restored tree; each must exist */
@@ -209,6 +210,26 @@ struct drill_pitr {
     bool latest; /* pitr.latest, or neither given: the latest restorable time */
 };
 
+/* canary: where `drh canary` writes this resource's canaries in production
+ * (harness/canary/canary.h); the resource's canary probe reads them back.
+ * Every field is optional except mount for efs. */
+struct drill_canary {
+    bool present;
+    /* rds / aurora: production's "host:port" (NULL: the source's endpoint from
+     * DescribeDBClusters / DescribeDBInstances); user, password and database
+     * from the resource's login unless given here */
+    char *endpoint;
+    char *user;
+    char *password_env;
+    char *password_file;
+    char *database;
+    char *mount;    /* efs: where production's file system is mounted on the writer's host */
+    char *prefix;   /* s3: key prefix of the canary objects; default "drh-canary/chain/"
+                     * (an s3 resource with this section gets a "canary" case reading
+                     * them back from its restored bucket, else from its replica) */
+    long keep;      /* canaries kept (older ones pruned); default 1000 */
+};
+
 struct drill_resource {
     /* [A-Za-z0-9-]{1,30}, unique in the drill, for reports and identifiers;
      * default: the last field of source, cut to 30 characters */
@@ -237,6 +258,7 @@ struct drill_resource {
     struct drill_ec2 ec2;
     struct drill_probe *probes;
     size_t n_probes;
+    struct drill_canary canary;
 };
 
 enum drill_teardown { DRILL_TEARDOWN_ALWAYS, DRILL_TEARDOWN_ON_SUCCESS, DRILL_TEARDOWN_NEVER };
@@ -268,6 +290,31 @@ struct drill_posture {
                          * the target has a vault) */
 };
 
+/* schedule: when `drh due` / `drh run --due` run the drill
+ * (harness/sched/schedule.h). */
+struct drill_schedule {
+    bool present;
+    char *expression;  /* "cron(0 2 ? * SUN *)", "rate(7 days)" or a 5-field cron line */
+    char *timezone;    /* IANA zone the expression is read in; default "UTC" */
+    long start_window; /* seconds after a scheduled time in which the drill may still
+                        * start; default 8h (never longer than until the next one) */
+    double start;      /* schedule.start (epoch seconds): no scheduled time before it;
+                        * rate: its times are start + k * period; 0: none */
+};
+
+/* notify: who hears about a run's result (harness/notify/notify.h). A failing
+ * notifier is reported and never changes the verdict. */
+enum drill_notify_on { DRILL_NOTIFY_FAILURE, DRILL_NOTIFY_ALWAYS };
+struct drill_notify {
+    bool present;
+    enum drill_notify_on on; /* default failure (a drill that did not pass) */
+    char *sns_topic_arn;     /* arn:aws:sns:REGION:ACCOUNT:NAME; NULL: none */
+    char *webhook_url;       /* a Slack-compatible incoming webhook; NULL: none */
+    char *webhook_url_env;   /* the variable holding the URL (it is a secret:
+                              * Slack's carry a token); NULL: none */
+    long timeout;            /* seconds per notifier; default 10 */
+};
+
 struct drill {
     char *path;        /* the file it came from */
     char *dir;         /* its directory, for relative paths */
@@ -283,6 +330,8 @@ struct drill {
     size_t n_resources;
     enum drill_teardown teardown;
     struct drill_posture posture;
+    struct drill_schedule schedule;
+    struct drill_notify notify;
     char *junit;    /* reports.junit; NULL: none unless --junit */
     char *evidence; /* reports.evidence dir; NULL: none unless --evidence */
 };

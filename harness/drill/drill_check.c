@@ -190,8 +190,8 @@ static void s_copying(struct drill_ctx *c, const struct json *rv, const char *pa
                        path);
         drill_hint(c, "remove \"within_days\", or set \"select\": \"random\"");
     }
-    if (r->path == DRILL_PATH_PITR)
-        return; /* no backup to copy: drill_check_stack.c's rules */
+    if (r->path == DRILL_PATH_PITR || r->type == DRILL_CHECK)
+        return; /* no backup to copy (pitr: drill_check_stack.c's rules) */
     /* By default a backup is copied to the target unless it is already there. */
     bool elsewhere = strcmp(d->source.account, d->target.account) != 0 ||
                      strcmp(d->source.region, d->target.region) != 0;
@@ -399,4 +399,5 @@ void drill_check(struct drill_ctx *c, const struct json *root, struct drill *d)
         }
     }
     drill_check_stack(c, root, d);
+    drill_check_ops(c, root, d);
 }

@@ -15,12 +15,14 @@
 
 #define DRILL_DOCS "docs/drill-format.md"
 
-static bool s_record(struct drill_ctx *c, enum drill_tier tier, const struct json *at, bool key,
-                     const char *fmt, va_list ap)
+static bool s_record_at(struct drill_ctx *c, enum drill_tier tier, const struct json *at, bool key,
+                        size_t offset, const char *fmt, va_list ap)
 {
     int line = 1, col = 1;
     if (!key || !json_key_position(c->pos, at, &line, &col))
         json_position(c->pos, at, &line, &col);
+    if (offset && json_is_string(at) && offset <= strlen(json_string(at)))
+        col += 1 + (int)offset; /* past the opening quote */
     struct drill_found *f = &c->found[tier];
     c->last = NULL;
     if (f->set && (f->line < line || (f->line == line && f->col <= col)))
@@ -31,6 +33,22 @@ static bool s_record(struct drill_ctx *c, enum drill_tier tier, const struct jso
     vsnprintf(f->msg, sizeof f->msg, fmt, ap);
     f->hint[0] = '\0';
     c->last = f;
+    return false;
+}
+
+static bool s_record(struct drill_ctx *c, enum drill_tier tier, const struct json *at, bool key,
+                     const char *fmt, va_list ap)
+{
+    return s_record_at(c, tier, at, key, 0, fmt, ap);
+}
+
+bool drill_fail_offset(struct drill_ctx *c, const struct json *at, size_t offset, const char *fmt,
+                       ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    s_record_at(c, DRILL_TIER_VALUE, at, false, offset, fmt, ap);
+    va_end(ap);
     return false;
 }
 

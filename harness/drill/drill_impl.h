@@ -49,6 +49,10 @@ bool drill_fail(struct drill_ctx *c, const struct json *at, const char *fmt, ...
 /* The same, positioned at the key of the member at. */
 bool drill_fail_key(struct drill_ctx *c, const struct json *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same, at byte offset of the string value at (a bad token inside a
+ * schedule expression). */
+bool drill_fail_offset(struct drill_ctx *c, const struct json *at, size_t offset, const char *fmt,
+                       ...) __attribute__((format(printf, 4, 5)));
 /* A conflict between keys (tier 2), at the value at (or its key if key). */
 bool drill_conflict(struct drill_ctx *c, const struct json *at, bool key, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -216,5 +220,13 @@ void drill_posture_defaults(struct drill *d);
  * production account, pitr's side, after's names, the placeholders of
  * templates; run from drill_check(). */
 void drill_check_stack(struct drill_ctx *c, const struct json *root, struct drill *d);
+
+/* How the drill is operated (drill_parse_ops.c): the top-level schedule and
+ * notify sections, a resource's canary section (typed: as in
+ * drill_parse_probes), and the rule that a canary is read back. */
+void drill_parse_ops(struct drill_ctx *c, const struct json *root, struct drill *d);
+void drill_parse_canary(struct drill_ctx *c, const struct json *rv, const char *path,
+                        struct drill_resource *r, bool typed);
+void drill_check_ops(struct drill_ctx *c, const struct json *root, struct drill *d);
 
 #endif

@@ -38,6 +38,8 @@ static const struct drill_key s_top_keys[] = {
     {"teardown", false, NULL},
     {"reports", false, NULL},
     {"posture", false, NULL},
+    {"schedule", false, NULL},
+    {"notify", false, NULL},
     {NULL, false, NULL},
 };
 
@@ -90,6 +92,7 @@ static const struct drill_key s_resource_keys[][14] = {
                    {"probes", false, NULL},
                    {"pitr", false, NULL},
                    {"after", false, NULL},
+                   {"canary", false, NULL},
                    {NULL, false, NULL}},
     [DRILL_AURORA] = {RESOURCE_KEYS_COMMON,
                       {"engine", true, "\"engine\": \"aurora-postgresql\" or \"aurora-mysql\""},
@@ -104,6 +107,7 @@ static const struct drill_key s_resource_keys[][14] = {
                       {"probes", false, NULL},
                       {"pitr", false, NULL},
                       {"after", false, NULL},
+                      {"canary", false, NULL},
                    {NULL, false, NULL}},
     [DRILL_EFS] = {RESOURCE_KEYS_COMMON,
                    {"source", true,
@@ -117,6 +121,7 @@ static const struct drill_key s_resource_keys[][14] = {
                     "fixture script plays the mount)"},
                    {"probes", false, NULL},
                    {"after", false, NULL},
+                   {"canary", false, NULL},
                    {NULL, false, NULL}},
     [DRILL_S3] = {RESOURCE_KEYS_COMMON,
                   {"source", true, "\"source\": \"BUCKET\" (or arn:aws:s3:::BUCKET)"},
@@ -128,6 +133,7 @@ static const struct drill_key s_resource_keys[][14] = {
                   {"compare", false, NULL},
                   {"restore", false, NULL},
                   {"after", false, NULL},
+                  {"canary", false, NULL},
                    {NULL, false, NULL}},
     [DRILL_EC2] = {RESOURCE_KEYS_COMMON,
                    {"source", true, "\"source\": \"i-0123456789abcdef0\" (or the instance's ARN)"},
@@ -165,6 +171,7 @@ static const struct drill_key s_any_resource_keys[] = {
     {"compare", false, NULL},
     {"pitr", false, NULL},
     {"after", false, NULL},
+    {"canary", false, NULL},
     {NULL, false, NULL},
 };
 
@@ -391,6 +398,8 @@ static void s_foreign_resource_keys(struct drill_ctx *c, const struct json *v, c
     } why[] = {
         {"engine", "only rds and aurora resources have an engine: remove \"engine\""},
         {"login", "only rds and aurora resources are logged in to: remove \"login\""},
+        {"canary", "drh canary writes canaries for rds, aurora, efs and s3 resources: remove "
+                   "\"canary\""},
         {"probes", "an s3 resource's checks are built in (posture, replication lag, compare, "
                    "restore): remove \"probes\""},
         {"path", "an s3 resource is checked through its replica, not restored from a backup: "
@@ -542,6 +551,7 @@ static void s_resource(struct drill_ctx *c, const struct json *v, const char *pa
         return;
     }
     s_source(c, v, path, r, typed);
+    drill_parse_canary(c, v, path, r, typed);
     if (typed && r->type == DRILL_S3) {
         drill_parse_s3(c, v, path, r);
         return;
@@ -685,4 +695,5 @@ void drill_parse(struct drill_ctx *c, const struct json *root, struct drill *d)
         d->teardown = (enum drill_teardown)teardown;
     s_reports(c, root, d);
     drill_parse_posture(c, root, d);
+    drill_parse_ops(c, root, d);
 }

@@ -662,6 +662,46 @@ case('posture-copy-account', sub(POSTURE, ('"plan": "orders-plan"', '"plan": "or
 case('posture-resource-not-arn', sub(POSTURE, ('"plan": "orders-plan"', '"plan": "orders-plan", "resources": [<@>"fs-1234"]')),
      "posture.resources[0]: 'fs-1234' is not an ARN", 'by its ARN')
 
+# How a drill is operated: schedule, notify, a resource's canary section.
+SCHED = sub(B, ('  "resources": [', '  "schedule": { "expression": "cron(0 2 ? * SUN *)", "timezone": "Europe/Berlin" },\n  "resources": ['))
+case('schedule-bad-day', sub(SCHED, ('"cron(0 2 ? * SUN *)"', '"cron(0 2 ? * <@>MOX *)"')),
+     "schedule.expression: day-of-week field 'MOX' is not a day (SUN-SAT or 1-7)", 'MON-FRI')
+case('schedule-both-days', sub(SCHED, ('"cron(0 2 ? * SUN *)"', '"cron(0 2 1 * <@>SUN *)"')),
+     'schedule.expression:', '?')
+case('schedule-rate-plural', sub(SCHED, ('"cron(0 2 ? * SUN *)"', '"rate(1 <@>days)"')),
+     'schedule.expression:', 'rate(1 day)')
+case('schedule-feb-30', sub(SCHED, ('"cron(0 2 ? * SUN *)"', '<@>"cron(0 0 30 2 ? *)"')),
+     'schedule.expression:', '')
+case('schedule-unknown-zone', sub(SCHED, ('"Europe/Berlin"', '<@>"Europe/Berln"')),
+     'schedule.timezone:', 'Europe/Berlin')
+case('schedule-no-expression', sub(SCHED, ('{ "expression": "cron(0 2 ? * SUN *)", "timezone"', '<@>{ "timezone"')),
+     "missing required key 'expression' in schedule", 'cron(0 2 ? * SUN *)')
+case('schedule-window', sub(SCHED, ('"timezone": "Europe/Berlin"', '"timezone": "Europe/Berlin", "start_window": <@>"soon"')),
+     'schedule.start_window:', '')
+case('schedule-start-duration', sub(SCHED, ('"timezone": "Europe/Berlin"', '"timezone": "Europe/Berlin", "start": <@>"2h"')),
+     'schedule.start: a schedule starts at a time, not a duration', '2026-01-01T00:00:00Z')
+NOTIFY = sub(B, ('  "resources": [', '  "notify": { "on": "failure", "webhook": { "url_env": "DRH_HOOK" } },\n  "resources": ['))
+case('notify-on', sub(NOTIFY, ('"on": "failure"', '"on": <@>"failures"')),
+     "notify.on: 'failures' is not one of failure, always", "did you mean 'failure'?")
+case('notify-nothing', sub(NOTIFY, ('{ "on": "failure", "webhook": { "url_env": "DRH_HOOK" } }', '<@>{ "on": "always" }')),
+     "notify: neither 'sns' nor 'webhook' given", 'url_env')
+case('notify-topic-not-sns', sub(NOTIFY, ('"webhook": { "url_env": "DRH_HOOK" }', '"sns": { "topic_arn": <@>"arn:aws:sqs:us-east-1:111111111111:q" }')),
+     "notify.sns.topic_arn: 'arn:aws:sqs:us-east-1:111111111111:q' is not an SNS topic ARN", 'arn:aws:sns:')
+case('notify-webhook-both', sub(NOTIFY, ('{ "url_env": "DRH_HOOK" }', '{ "url": "https://hooks.example.com/T/B/x", <@>"url_env": "DRH_HOOK" }')),
+     "notify.webhook: 'url' and 'url_env' both given", 'url_env')
+case('notify-webhook-not-url', sub(NOTIFY, ('{ "url_env": "DRH_HOOK" }', '{ "url": <@>"hooks.example.com/T/B/x" }')),
+     'notify.webhook.url: not an http:// or https:// URL', 'url_env')
+case('canary-without-probe', sub(B, ('"type": "aurora",', '"type": "aurora",\n      <@>"canary": { "keep": 100 },')),
+     'resources[0].canary: no canary probe reads the canaries back', '"kind": "canary"')
+case('canary-mount-on-db', sub(B, ('"type": "aurora",', '"type": "aurora",\n      "canary": { <@>"mount": "/mnt/x" },')),
+     "resources[0].canary: key 'mount' does not apply to aurora", 'endpoint')
+case('canary-efs-no-mount', sub(EFS, ('"type": "efs",', '"type": "efs",\n      "canary": <@>{ "keep": 10 },')),
+     "missing required key 'mount' in resources[0].canary", '/mnt/orders-efs')
+case('canary-keep-one', sub(B, ('"type": "aurora",', '"type": "aurora",\n      "canary": { "keep": <@>1 },')),
+     'resources[0].canary.keep:', '')
+case('canary-on-ec2', sub(EC2, ('"type": "ec2",', '"type": "ec2",\n      <@>"canary": {},')),
+     "resources[0]: key 'canary' does not apply to an ec2 resource", 'rds, aurora, efs and s3')
+
 os.makedirs(ROOT + '/bad', exist_ok=True)
 os.makedirs(ROOT + '/good', exist_ok=True)
 names = set()
