@@ -3,6 +3,7 @@
  * its options, loads what it needs, and hands over to the runner, the
  * ledger's teardown or the probes' manifest.
  */
+#include "cli_due.h"
 #include "cli_util.h"
 #include "crypto.h"
 #include "drill/drill.h"
@@ -23,7 +24,8 @@
 
 static const char s_run_usage[] =
     "usage: drh run FILE... [--junit PATH] [--evidence DIR] [--concurrency N]\n"
-    "               [--run-id ID] [--state-dir DIR] [--json]\n"
+    "               [--run-id ID] [--state-dir DIR] [--store URL] [--json]\n"
+    "       drh run --due DIR|FILE... [--now TIME] [the same options]\n"
     "\n"
     "Runs each drill: selects a backup, copies it into the target account and\n"
     "region, restores it into the isolated test stack, probes the data, measures\n"
@@ -36,6 +38,18 @@ static const char s_run_usage[] =
     "  --state-dir DIR    where run ledgers live (default: $DRH_STATE_DIR,\n"
     "                     $XDG_STATE_HOME/drh, ~/.local/state/drh)\n"
     "  --json             machine-readable events on stdout, one JSON object a line\n"
+    "  --due              run only the drills due now (drh due explains why); folders\n"
+    "                     are read for their *.json drill files\n"
+    "  --now TIME         with --due: judge as if it were TIME (ISO 8601 UTC)\n"
+    "  --store URL        the run history: postgres://USER@HOST/DB, shared by several\n"
+    "                     runners (default: $DRH_STORE, else the state folder)\n"
+    "\n"
+    "Every run is recorded in the history (drh history). A drill another runner is\n"
+    "running (a claim in the history store) is skipped with a warning, so two CI\n"
+    "runners never drill the same thing at once. An RTO beyond 1.5 times the median\n"
+    "of the drill's last ten passed runs is flagged as a warning in the reports.\n"
+    "The drill's \"notify\" section sends the result to SNS or a webhook; a failing\n"
+    "notifier is reported and never changes the exit code.\n"
     "\n"
     "Progress goes to stderr: a line per phase with the elapsed time, a heartbeat\n"
     "every 30 s while a job runs. SIGINT/SIGTERM stop waiting and tear down; a\n"
@@ -90,48 +104,17 @@ static const char s_manifest_usage[] =
     "      --password-env PGPW --database orders --out drills/manifests/orders.json\n"
     "  drh manifest --tree /mnt/efs/shared --out drills/manifests/shared-files.json\n";
 
-/* Loads every file; reports each bad one. Returns 0 or the first exit code. */
-static int s_load_all(int argc, char **argv, int first, struct drill ***out, size_t *n)
-{
-    struct drill **v = xcalloc((size_t)argc, sizeof(*v));
-    size_t k = 0;
-    int rc = 0;
-    for (int i = first; i < argc; i++) {
-        struct drh_err err;
-        drh_err_clear(&err);
-        if (drill_load(argv[i], &v[k], &err) != DRH_OK) {
-            fprintf(stderr, "%s\n", err.msg);
-            if (err.hint[0])
-                fprintf(stderr, "HINT: %s\n", err.hint);
-            if (!rc)
-                rc = drh_status_exit_code(err.code);
-            continue;
-        }
-        k++;
-    }
-    *out = v;
-    *n = k;
-    return rc;
-}
-
-static void s_free_all(struct drill **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        drill_free(v[i]);
-    free(v);
-}
-
 static int s_validate(int argc, char **argv)
 {
     if (argc < 2)
         return cli_usage_error("validate", "a drill file is needed", "");
     struct drill **v = NULL;
     size_t n = 0;
-    int rc = s_load_all(argc, argv, 1, &v, &n);
+    int rc = cli_load_drills(argv + 1, (size_t)argc - 1, false, &v, &n);
     for (size_t i = 0; i < n; i++)
         printf("%s: ok (drill %s, %zu resource%s)\n", v[i]->path, v[i]->name,
                v[i]->n_resources, v[i]->n_resources == 1 ? "" : "s");
-    s_free_all(v, n);
+    cli_drills_free(v, n);
     return rc;
 }
 
@@ -141,24 +124,23 @@ static int s_plan(int argc, char **argv)
         return cli_usage_error("plan", "a drill file is needed", "");
     struct drill **v = NULL;
     size_t n = 0;
-    int rc = s_load_all(argc, argv, 1, &v, &n);
+    int rc = cli_load_drills(argv + 1, (size_t)argc - 1, false, &v, &n);
     if (!rc) {
         struct runner_options o = {0};
         o.plan_only = true;
         rc = runner_run(v, n, &o);
     }
-    s_free_all(v, n);
+    cli_drills_free(v, n);
     return rc;
 }
 
 static int s_run(int argc, char **argv)
 {
     struct runner_options o = {0};
-    const char *conc = NULL;
-    bool json = false;
+    const char *conc = NULL, *store = NULL, *now_text = NULL;
+    bool json = false, due = false;
     char **files = xcalloc((size_t)argc + 1, sizeof(*files));
-    int nf = 1;
-    files[0] = argv[0];
+    size_t nf = 0;
     int rc = 0;
     for (int i = 1; i < argc; i++) {
         int bad = 0;
@@ -166,15 +148,17 @@ static int s_run(int argc, char **argv)
             cli_option(argc, argv, &i, "--evidence", &o.evidence, &bad) ||
             cli_option(argc, argv, &i, "--concurrency", &conc, &bad) ||
             cli_option(argc, argv, &i, "--run-id", &o.run_id, &bad) ||
-            cli_option(argc, argv, &i, "--state-dir", &o.state_dir, &bad)) {
+            cli_option(argc, argv, &i, "--state-dir", &o.state_dir, &bad) ||
+            cli_option(argc, argv, &i, "--store", &store, &bad) ||
+            cli_option(argc, argv, &i, "--now", &now_text, &bad)) {
             if (bad) {
                 rc = cli_usage_error("run", "a value is missing after", argv[i]);
                 goto done;
             }
             continue;
         }
-        if (strcmp(argv[i], "--json") == 0) {
-            json = true;
+        if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "--due") == 0) {
+            *(argv[i][2] == 'j' ? &json : &due) = true;
             continue;
         }
         if (argv[i][0] == '-' && argv[i][1]) {
@@ -183,8 +167,18 @@ static int s_run(int argc, char **argv)
         }
         files[nf++] = argv[i];
     }
-    if (nf < 2) {
-        rc = cli_usage_error("run", "a drill file is needed", "");
+    if (nf < 1) {
+        rc = cli_usage_error("run", due ? "a drill folder or file is needed"
+                                        : "a drill file is needed", "");
+        goto done;
+    }
+    if (now_text && !due) {
+        rc = cli_usage_error("run", "--now applies only with", "--due");
+        goto done;
+    }
+    struct due_pick_options po = {.due_only = due};
+    if (!cli_parse_now(now_text, &po.now)) {
+        rc = cli_usage_error("run", "--now takes an ISO 8601 UTC time, not", now_text);
         goto done;
     }
     if (conc) {
@@ -199,12 +193,31 @@ static int s_run(int argc, char **argv)
     }
     struct drill **v = NULL;
     size_t n = 0;
-    rc = s_load_all(nf, files, 1, &v, &n);
+    rc = cli_load_drills(files, nf, due, &v, &n);
+    char *run_id = o.run_id ? xstrdup(o.run_id) : runner_new_run_id();
+    struct due_pick pick = {0};
+    if (!rc)
+        rc = cli_history_open(store, o.state_dir, &po.history);
     if (!rc) {
         progress_init(log_get_level() == LOG_ERROR, json);
-        rc = runner_run(v, n, &o);
+        po.run_id = run_id;
+        rc = cli_due_pick(v, n, &po, &pick);
+        n = 0;
     }
-    s_free_all(v, n);
+    if (!rc && pick.n) {
+        o.run_id = run_id;
+        o.history = po.history;
+        o.scheduled_for = pick.scheduled_for;
+        rc = runner_run(pick.drills, pick.n, &o);
+    } else if (!rc) {
+        printf("nothing to run: %s\nresult:   NONE\n",
+               pick.n_skipped ? "every drill is being run by another runner"
+                              : "no drill is due (drh due explains why)");
+    }
+    cli_due_pick_clean_up(&pick);
+    history_close(po.history);
+    cli_drills_free(v, n);
+    free(run_id);
 done:
     free(files);
     return rc;

@@ -14,6 +14,7 @@
 #include "mem.h"
 #include "run/progress.h"
 #include "run/resource.h"
+#include "run/runner_after.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -240,8 +241,18 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
         free(verdicts);
     }
 
-    /* Evidence and verdicts, in drill order. */
+    /* The drill's own report paths are relative to its folder. */
+    char *junit_path = opt->junit ? xstrdup(opt->junit) : drill_resolve(drills[0], drills[0]->junit);
+    char *ev_path = opt->evidence ? xstrdup(opt->evidence)
+                                  : drill_resolve(drills[0], drills[0]->evidence);
+    const char *junit = junit_path, *evdir = ev_path;
+    char *ev_file = evdir ? xasprintf("%s/%s.json", evdir, run_id) : NULL;
+
+    /* Evidence and verdicts, in drill order; then each drill's history
+     * record and notifications (which never change a verdict). */
     bool failed = false, errored = false;
+    double ended = res_wall_now();
+    char **warnings = xcalloc(n + 1, sizeof *warnings);
     for (size_t i = 0; i < n; i++) {
         const struct drill *d = drills[i];
         struct json *jd = json_new_object();
@@ -258,8 +269,18 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
         json_add_string(stacks[i].ev, "verdict", s_verdict_name(stacks[i].verdict));
         json_add_child(jd, "stack", stacks[i].ev);
         stacks[i].ev = NULL;
-        failed |= stacks[i].verdict == RUNNER_FAILED;
-        errored |= stacks[i].verdict == RUNNER_ERROR;
+        struct drill_result dr = {.d = d, .run_id = run_ids[i], .verdict = stacks[i].verdict,
+                                  .stack = stacks[i].ctx.suite, .ev = jd,
+                                  .scheduled_for = opt->scheduled_for ? opt->scheduled_for[i] : 0,
+                                  .started = t0_wall, .ended = ended};
+        dr.suites = xcalloc(d->n_resources + 2, sizeof *dr.suites);
+        dr.verdicts = xcalloc(d->n_resources + 2, sizeof *dr.verdicts);
+        dr.suites[dr.n_suites] = stacks[i].ctx.suite;
+        dr.verdicts[dr.n_suites++] = s_verdict_name(stacks[i].verdict);
+        if (stacks[i].posture) {
+            dr.suites[dr.n_suites] = stacks[i].posture;
+            dr.verdicts[dr.n_suites++] = s_verdict_name(stacks[i].verdict);
+        }
         struct json *res = json_add_child(jd, "resources", json_new_array());
         for (size_t t = 0; t < n_tasks; t++) {
             if (tasks[t].drill != i)
@@ -267,9 +288,21 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
             json_add_string(tasks[t].run->ev, "verdict", s_verdict_name(tasks[t].verdict));
             json_push(res, tasks[t].run->ev);
             tasks[t].run->ev = NULL;
-            failed |= tasks[t].verdict == RUNNER_FAILED;
-            errored |= tasks[t].verdict == RUNNER_ERROR;
+            dr.verdict = runner_worse(dr.verdict, tasks[t].verdict);
+            dr.suites[dr.n_suites] = tasks[t].run->suite;
+            dr.verdicts[dr.n_suites++] = s_verdict_name(tasks[t].verdict);
         }
+        if (runner_interrupted && dr.verdict == RUNNER_PASSED)
+            dr.verdict = RUNNER_ERROR;
+        failed |= dr.verdict == RUNNER_FAILED;
+        errored |= dr.verdict == RUNNER_ERROR;
+        json_add_string(jd, "verdict", s_verdict_name(dr.verdict));
+        runner_record(&dr, opt->history);
+        runner_notify(&dr, junit, ev_file);
+        if (dr.warning[0])
+            warnings[i] = xasprintf("%s: %s", d->name, dr.warning);
+        free(dr.suites);
+        free(dr.verdicts);
         json_push(ev_drills, jd);
     }
     rep.seconds = progress_elapsed() - t0_mono;
@@ -280,13 +313,14 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
     /* A proven failure outranks an incomplete run: it is what CI must act on. */
     rc = failed ? 1 : errored ? 3 : 0;
 
-    /* The drill's own report paths are relative to its folder. */
-    char *junit_path = opt->junit ? xstrdup(opt->junit) : drill_resolve(drills[0], drills[0]->junit);
-    char *ev_path = opt->evidence ? xstrdup(opt->evidence)
-                                  : drill_resolve(drills[0], drills[0]->evidence);
-    const char *junit = junit_path, *evdir = ev_path;
     FILE *out = stdout;
     s_summary(stacks, n, tasks, n_tasks, out);
+    for (size_t i = 0; i < n; i++)
+        if (warnings[i])
+            fprintf(out, "warning:  %s\n", warnings[i]);
+    for (size_t i = 0; i < n; i++)
+        free(warnings[i]);
+    free(warnings);
     if (junit) {
         if (junit_write(&rep, junit, &err) != DRH_OK) {
             log_error("%s", err.msg);
@@ -309,6 +343,7 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
             rc == 0 ? "PASSED" : rc == 1 ? "FAILED" : "ERROR");
     free(junit_path);
     free(ev_path);
+    free(ev_file);
 done:
     for (size_t t = 0; t < n_tasks; t++) {
         free(tasks[t].deps);

@@ -8,9 +8,11 @@
 #ifndef DRH_RUNNER_H
 #define DRH_RUNNER_H
 #include "drill/drill.h"
+#include "history/history.h"
 #include "reports/report.h"
 #include <signal.h>
 #include <stdbool.h>
+#include <time.h>
 
 struct runner_options {
     const char *junit;       /* --junit PATH: overrides each drill's reports.junit */
@@ -19,6 +21,10 @@ struct runner_options {
     const char *run_id;      /* NULL: made from the time and random bytes */
     const char *state_dir;   /* NULL: ledger_state_dir() */
     bool plan_only;          /* drh plan: print the steps, call nothing */
+    struct history_store *history; /* where the run is recorded and its RTO compared;
+                                    * NULL: neither */
+    const time_t *scheduled_for;   /* per drill: the scheduled time it runs for (0:
+                                    * none); NULL: a manual run of every drill */
 };
 
 /* Set by SIGINT/SIGTERM: waits stop, teardown runs, the run ends. */
