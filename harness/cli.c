@@ -2,6 +2,8 @@
  * it grows a module of its own. */
 #include "cli.h"
 #include "cli_util.h"
+#include "cli_canary.h"
+#include "cli_due.h"
 #include "cli_posture.h"
 #include "cli_tools.h"
 
@@ -25,6 +27,10 @@ static const char s_usage[] =
     "\n"
     "commands:\n"
     "  run FILE...      run drills: copy, restore, probe, measure, tear down, report\n"
+    "  due DIR...       the drills whose schedule makes them due now, and why\n"
+    "                   (drh run --due DIR... runs them)\n"
+    "  history [DRILL]  recent runs: verdicts, RTO and RPO achieved\n"
+    "  canary FILE...   write the drills' canaries into production (from cron)\n"
     "  validate FILE... check drill files (file:line:col errors, exit 2)\n"
     "  plan FILE...     the steps and AWS calls a run would make, making none\n"
     "  teardown --run ID  finish a crashed run's teardown from its ledger\n"
@@ -144,7 +150,9 @@ static const struct cli_command *s_find(const char *name)
         int n;
     } tables[] = {{cli_drill_commands, cli_drill_command_count},
                   {cli_posture_commands, cli_posture_command_count},
-                  {cli_tool_commands, cli_tool_command_count}};
+                  {cli_tool_commands, cli_tool_command_count},
+                  {cli_due_commands, cli_due_command_count},
+                  {cli_canary_commands, cli_canary_command_count}};
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
         for (int i = 0; i < tables[t].n; i++)
             if (strcmp(tables[t].v[i].name, name) == 0)

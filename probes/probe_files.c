@@ -4,12 +4,15 @@
  * missing, changed and extra files named), files (paths exist, at least
  * min_files regular files, the newest at most max_age old at T0) and canary
  * (a file whose first line, or else its modification time, gives the
- * data-level RPO). docs/efs.md says how each decides.
+ * data-level RPO; when it holds the chain `drh canary` writes, the chain is
+ * verified and its newest canary dates it). docs/efs.md says how each
+ * decides.
  */
 #include "probes/probe_impl.h"
 #include "probes/tree.h"
 
 #include "aws/creds.h"
+#include "canary/canary.h"
 #include "mem.h"
 
 #include <errno.h>
@@ -163,6 +166,48 @@ static double s_canary_time(const char *head, const struct stat *st, const char 
     return (double)st->st_mtim.tv_sec + (double)st->st_mtim.tv_nsec / 1e9;
 }
 
+/* A canary file larger than this is not read as a chain. */
+#define S_MAX_CANARY_FILE (64L * 1024 * 1024)
+
+/* drh canary's chain lines after the first line, when the file has them:
+ * verified (newest first in the file) and the newest's time in *t. 1: a
+ * chain holds, 0: none there, -1: the verdict is set. */
+static int s_canary_chain(struct tree_ctx *tc, const char *rel, const struct stat *st, double first,
+                          double *t, char *summary, size_t size)
+{
+    struct probe_ctx *x = &tc->x;
+    struct drh_err err;
+    drh_err_clear(&err);
+    size_t len = st->st_size < S_MAX_CANARY_FILE ? (size_t)st->st_size : S_MAX_CANARY_FILE;
+    char *text = xmalloc(len + 1);
+    struct stat again;
+    enum drh_status s = tree_read_head(tc->root, rel, text, len + 1, &again, &err);
+    if (s != DRH_OK) {
+        free(text);
+        probe_set_error(x, &err);
+        return -1;
+    }
+    struct canary_verify v;
+    size_t lines = 0;
+    canary_verify_init(&v, x->p->chain_drill, x->p->chain_resource);
+    canary_efs_verify_text(text, strlen(text), &v, &lines);
+    free(text);
+    if (!lines && !v.broken)
+        return 0;
+    double newest = v.n ? (double)v.newest.written_us / 1e6 : 0;
+    if (!v.broken && (first < newest - 1.0 || first > newest + 1.0))
+        canary_verify_break(&v, v.newest.seq,
+                            "the first line's time does not match seq %lld's (altered)",
+                            v.newest.seq);
+    if (v.broken) {
+        probe_set(x, PROBE_FAIL, "%s (canary file %s)", v.error, rel);
+        return -1;
+    }
+    *t = newest;
+    canary_verify_summary(&v, summary, size);
+    return 1;
+}
+
 static void s_canary(struct tree_ctx *tc)
 {
     struct probe_ctx *x = &tc->x;
@@ -182,10 +227,17 @@ static void s_canary(struct tree_ctx *tc)
     }
     const char *from = NULL;
     double t = s_canary_time(head, &st, &from);
+    char chain[320] = "";
+    int c = s_canary_chain(tc, rel, &st, t, &t, chain, sizeof chain);
+    if (c < 0)
+        return;
+    if (c > 0)
+        from = "its newest chain line";
     char when[40];
     s_rfc3339(t, when, sizeof when);
     x->out->canary_time = t;
-    probe_set(x, PROBE_PASS, "canary %s written %s (from %s)", rel, when, from);
+    probe_set(x, PROBE_PASS, "canary %s written %s (from %s)%s%s", rel, when, from,
+              chain[0] ? "; " : "", chain);
 }
 
 void probe_tree_run(const char *root, const struct drill_probe *p, const char *base_dir,

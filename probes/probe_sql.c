@@ -7,9 +7,13 @@
  * is the data-level recovery point. The server turns it into UTC epoch
  * seconds: PostgreSQL counts a timestamp without time zone as UTC, MySQL
  * converts DATETIME in the session's time zone, which db_connect() set to
- * UTC.
+ * UTC. When the table has the chain columns of `drh canary`
+ * (harness/canary/canary.h), the chain is verified too: a lost, reordered
+ * or altered canary fails the probe.
  */
 #include "probes/probe_impl.h"
+
+#include "canary/canary.h"
 
 #include "mem.h"
 
@@ -237,6 +241,35 @@ static void s_rfc3339(double epoch, char *out, size_t size)
         snprintf(out, size, "%.0f", epoch);
 }
 
+/* drh canary's chain, when the table has its columns: verified row by row
+ * in seq order (streamed). true when it holds (or there is none; summary
+ * then says so or stays empty); false when the probe's verdict is set. */
+static bool s_chain(struct probe_ctx *x, const char *table, const char *column, char *summary,
+                    size_t size)
+{
+    struct drh_err err;
+    drh_err_clear(&err);
+    bool chained = false;
+    enum drh_status st = canary_db_chained(x->c, table, probe_remaining(x), &chained, &err);
+    if (st == DRH_OK && !chained)
+        return true;
+    struct canary_verify v;
+    canary_verify_init(&v, x->p->chain_drill, x->p->chain_resource);
+    if (st == DRH_OK)
+        st = canary_db_verify(x->c, table, column, probe_remaining(x), &v, &err);
+    if (st != DRH_OK) {
+        probe_set_error(x, &err);
+        return false;
+    }
+    if (v.broken) {
+        probe_set(x, PROBE_FAIL, "%s (table %s)", v.error, table);
+        return false;
+    }
+    if (v.n)
+        canary_verify_summary(&v, summary, size);
+    return true;
+}
+
 void probe_canary(struct probe_ctx *x)
 {
     const char *table = x->p->canary_table ? x->p->canary_table : "drh_canary";
@@ -271,11 +304,13 @@ void probe_canary(struct probe_ctx *x)
         probe_set(x, PROBE_ERROR, "canary %s.%s gave '%s', not a time", table, column, newest);
         goto done;
     }
-    char when[40];
+    char when[40], chain[320] = "";
     s_rfc3339(epoch, when, sizeof when);
+    if (!s_chain(x, table, column, chain, sizeof chain))
+        goto done;
     x->out->canary_time = epoch;
-    probe_set(x, PROBE_PASS, "newest canary %s (%s.%s, %s rows)", when, table, column,
-              db_cell(&res, 0, 1) ? db_cell(&res, 0, 1) : "?");
+    probe_set(x, PROBE_PASS, "newest canary %s (%s.%s, %s rows)%s%s", when, table, column,
+              db_cell(&res, 0, 1) ? db_cell(&res, 0, 1) : "?", chain[0] ? "; " : "", chain);
 done:
     db_result_clean_up(&res);
     free(sql);

@@ -135,6 +135,8 @@ static void s_probe_free(struct drill_probe *p)
     free(p->canary_table);
     free(p->canary_column);
     free(p->canary_file);
+    free(p->chain_drill);
+    free(p->chain_resource);
     free(p->url);
     free(p->command);
     free(p->output_regex);

@@ -122,6 +122,11 @@ struct drill_probe {
      * or epoch seconds), else its modification time; or the chain drh canary
      * writes */
     char *canary_file; /* relative to the restored tree; default ".drh-canary" */
+    /* canary (all): whose chain drh canary wrote, the drill's and the
+     * resource's names (filled in by the loader: each hash covers them);
+     * NULL: the probe checks links and seqs, not hashes */
+    char *chain_drill;
+    char *chain_resource;
     /* files (efs); manifest uses manifest above */
     char **paths; /* relative to the restored tree; each must exist */
     size_t n_paths;

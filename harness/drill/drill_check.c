@@ -386,6 +386,11 @@ void drill_check(struct drill_ctx *c, const struct json *root, struct drill *d)
         s_probe_names(c, rv, path, r);
         if (!r->name)
             r->name = s_name_from_source(r->source);
+        for (size_t p = 0; p < r->n_probes && d->name && r->name; p++)
+            if (r->probes[p].kind == PROBE_CANARY && !r->probes[p].chain_drill) {
+                r->probes[p].chain_drill = xstrdup(d->name);
+                r->probes[p].chain_resource = xstrdup(r->name);
+            }
         for (size_t j = 0; j < i; j++) {
             if (strcmp(d->resources[j].name, r->name) != 0)
                 continue;

@@ -5,7 +5,8 @@
  * RTO phases: select = posture, canary and listings; restore = the copy;
  * probe = the verification. RPO: the canary's replication lag (the replica
  * is that far behind the source), else the age at T0 of the newest version
- * restored. Also the kind's plan for `drh plan`.
+ * restored; with a canary section, the chain of drh canary (s3_canary.c)
+ * dates the data ("rpo data"). Also the kind's plan for `drh plan`.
  */
 #include "s3/s3_run.h"
 
@@ -92,6 +93,8 @@ static enum runner_verdict s_drill(struct res_run *res)
             res_case(res, "restore verify", REPORT_SKIPPED, 0, "not run: the restore failed");
         }
     }
+    if (res->r->canary.present)
+        res_step(res, "canary", s3_canary, &worst);
     if (worst == STEP_OK) {
         res->probes_ok = true;
         res->probes_passed_mono = progress_elapsed();
@@ -172,6 +175,12 @@ static void s_plan(const struct drill *d, const struct drill_resource *r, int *s
         fprintf(out, "  %d. s3 ListObjectVersions of the restore bucket: keys, sizes, ETags\n",
                 k++);
     }
+    if (r->canary.present)
+        fprintf(out,
+                "  %d. s3 ListObjectVersions under '%s' of the %s; GetObject (parallel): "
+                "the canary chain verified\n",
+                k++, r->canary.prefix ? r->canary.prefix : "drh-canary/chain/",
+                s->restore ? "source at the restore point" : "replica");
     *step = k;
 }
 

@@ -45,6 +45,9 @@ enum step_end s3_lag(struct res_run *res, struct drh_err *err);
 enum step_end s3_compare(struct res_run *res, struct drh_err *err);
 enum step_end s3_restore(struct res_run *res, struct drh_err *err);
 enum step_end s3_restore_verify(struct res_run *res, struct drh_err *err);
+/* The chain of drh canary read back and verified (s3_canary.c); sets the
+ * run's canary time. */
+enum step_end s3_canary(struct res_run *res, struct drh_err *err);
 
 /* The step end of a failed AWS call: a missing bucket or object is a drill
  * failure, anything else an error of the environment. */
