@@ -5,6 +5,8 @@
  * names the field that is wrong.
  */
 #include "history/history_impl.h"
+
+#include "aws/creds.h"
 #include "buf.h"
 #include "mem.h"
 
@@ -81,60 +83,14 @@ struct json *history_record_to_json(const struct history_record *r)
     return o;
 }
 
-/* n digits at *p as a number; advances *p. -1 when they are not digits. */
-static int s_digits(const char **p, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++, (*p)++) {
-        if (**p < '0' || **p > '9')
-            return -1;
-        v = v * 10 + (**p - '0');
-    }
-    return v;
-}
-
-/* "2026-11-22T01:00:03Z", with an optional fraction of a second. */
+/* "2026-11-22T01:00:03Z", with an optional fraction of a second: the AWS
+ * client's reader of service timestamps. */
 static bool s_parse_time(const char *s, double *out)
 {
-    const char *p = s;
-    struct tm tm = {0};
-    int y = s_digits(&p, 4);
-    if (y < 1970 || *p++ != '-')
+    double t = aws_parse_time_frac(s);
+    if (t < 0)
         return false;
-    int mo = s_digits(&p, 2);
-    if (mo < 1 || mo > 12 || *p++ != '-')
-        return false;
-    int d = s_digits(&p, 2);
-    if (d < 1 || d > 31 || *p++ != 'T')
-        return false;
-    int h = s_digits(&p, 2);
-    if (h < 0 || h > 23 || *p++ != ':')
-        return false;
-    int mi = s_digits(&p, 2);
-    if (mi < 0 || mi > 59 || *p++ != ':')
-        return false;
-    int sec = s_digits(&p, 2);
-    if (sec < 0 || sec > 60)
-        return false;
-    double frac = 0, scale = 0.1;
-    if (*p == '.') {
-        if (p[1] < '0' || p[1] > '9')
-            return false;
-        for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
-            frac += (*p - '0') * scale;
-    }
-    if (strcmp(p, "Z") != 0)
-        return false;
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = sec;
-    time_t t = timegm(&tm);
-    if (t == (time_t)-1)
-        return false;
-    *out = (double)t + frac;
+    *out = t;
     return true;
 }
 

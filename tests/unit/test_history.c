@@ -456,9 +456,6 @@ static void test_record_json_refused(void)
         {"{\"run_id\":\"r\",\"drill\":\"d\",\"started\":\"2026-13-22T09:00:03Z\","
          "\"verdict\":\"PASSED\"}",
          "started"},
-        {"{\"run_id\":\"r\",\"drill\":\"d\",\"started\":\"2026-11-22T09:00:03+02:00\","
-         "\"verdict\":\"PASSED\"}",
-         "started"},
         {"{\"run_id\":\"r\",\"drill\":\"d\",\"started\":\"2026-11-22T09:00:03Z\"}", "verdict"},
         {"{\"run_id\":\"r\",\"drill\":\"d\",\"started\":\"2026-11-22T09:00:03Z\","
          "\"verdict\":\"PASSED\",\"rto\":\"12\"}",
