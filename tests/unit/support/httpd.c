@@ -141,6 +141,12 @@ static void s_serve(struct httpd *s, int fd)
         struct httpd_reply reply = {599, NULL, "script exhausted", 0, 0, 0};
         if (s->next < s->script_n)
             reply = s->script[s->next++];
+        /* Copies, taken while the caller's script is surely alive: a test may
+         * free its body once its client has its answer. */
+        char *own_body = reply.body ? xstrdup(reply.body) : NULL;
+        char *own_headers = reply.headers ? xstrdup(reply.headers) : NULL;
+        reply.body = own_body;
+        reply.headers = own_headers;
         if (s->log_n < MAX_REQUESTS)
             s->log[s->log_n++] = req;
         else {
@@ -152,8 +158,11 @@ static void s_serve(struct httpd *s, int fd)
 
         if (reply.delay_ms)
             s_sleep_ms(reply.delay_ms);
-        if (reply.drop)
+        if (reply.drop) {
+            free(own_body);
+            free(own_headers);
             goto out;
+        }
         const char *body = reply.body ? reply.body : "";
         size_t body_len = strlen(body);
         char *head = xasprintf("HTTP/1.1 %d Scripted\r\nContent-Length: %zu\r\n%s\r\n",
@@ -163,6 +172,8 @@ static void s_serve(struct httpd *s, int fd)
         free(head);
         if (strcmp(req.method, "HEAD") != 0)
             s_write_all(fd, body, body_len);
+        free(own_body);
+        free(own_headers);
         if (reply.truncate)
             goto out;
     }
