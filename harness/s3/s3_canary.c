@@ -33,29 +33,20 @@ static int s_by_seq(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The chain's objects: at t, each key's newest version not after it (none
- * when that is a delete marker: pruned by then), or with t 0 the current
- * ones. The listing keeps a key's versions together. */
+/* The chain's objects as they were at t (0: now): s3_versions_at()'s
+ * pick of the keys that are chain keys. */
 static size_t s_select(const struct s3_version *v, size_t n, const char *prefix, double t,
                        struct s_link *out)
 {
-    size_t m = 0;
-    const struct s3_version *best = NULL;
-    long long best_seq = 0;
-    for (size_t i = 0; i <= n; i++) {
-        if (i == n || (best && strcmp(best->key, v[i].key) != 0)) {
-            if (best && !best->delete_marker)
-                out[m++] = (struct s_link){best_seq, best->key, best->version_id};
-            best = NULL;
-        }
+    size_t *idx = xcalloc(n ? n : 1, sizeof *idx);
+    size_t m = 0, k = s3_versions_at(v, n, t, idx);
+    for (size_t i = 0; i < k; i++) {
+        const struct s3_version *x = &v[idx[i]];
         long long seq;
-        if (i == n || !canary_s3_key_seq(prefix, v[i].key, &seq))
-            continue;
-        if (t > 0 ? v[i].modified <= t && (!best || v[i].modified > best->modified) : v[i].latest) {
-            best = &v[i];
-            best_seq = seq;
-        }
+        if (canary_s3_key_seq(prefix, x->key, &seq))
+            out[m++] = (struct s_link){seq, x->key, x->version_id};
     }
+    free(idx);
     return m;
 }
 

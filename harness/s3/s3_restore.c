@@ -15,29 +15,60 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The versions current at t, by key; canaries left out. Takes them out of
- * v (moved into *out). */
-static size_t s_at(struct s3_version *v, size_t n, double t, struct s3_version **out)
+struct s_ver {
+    const struct s3_version *v;
+    size_t i;
+};
+
+/* By key, then in listing order. */
+static int s_by_key(const void *a, const void *b)
 {
-    struct s3_version *best = NULL;
-    struct s3_version *keep = xcalloc(n ? n : 1, sizeof *keep);
+    const struct s_ver *x = a, *y = b;
+    int c = strcmp(x->v->key, y->v->key);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+size_t s3_versions_at(const struct s3_version *v, size_t n, double t, size_t *idx)
+{
+    /* A listing may give a key's delete markers apart from its versions
+     * (the XML's Version and DeleteMarker elements): group them by key. */
+    struct s_ver *by = xcalloc(n ? n : 1, sizeof *by);
+    for (size_t i = 0; i < n; i++)
+        by[i] = (struct s_ver){&v[i], i};
+    qsort(by, n, sizeof *by, s_by_key);
     size_t m = 0;
+    const struct s_ver *best = NULL;
     for (size_t i = 0; i <= n; i++) {
-        /* a key's versions are adjacent in the listing */
-        if (i == n || (best && strcmp(best->key, v[i].key) != 0)) {
-            if (best && !best->delete_marker) {
-                keep[m++] = *best;
-                memset(best, 0, sizeof *best);
-            }
+        if (i == n || (best && strcmp(best->v->key, by[i].v->key) != 0)) {
+            if (best && !best->v->delete_marker)
+                idx[m++] = best->i;
             best = NULL;
         }
         if (i == n)
             break;
-        if (strncmp(v[i].key, S3_CANARY_PREFIX, strlen(S3_CANARY_PREFIX)) == 0 || v[i].modified > t)
-            continue;
-        if (!best || v[i].modified > best->modified)
-            best = &v[i];
+        const struct s3_version *x = by[i].v;
+        if (t > 0 ? x->modified <= t && (!best || x->modified > best->v->modified) : x->latest)
+            best = &by[i];
     }
+    free(by);
+    return m;
+}
+
+/* The versions current at t, by key; canaries left out. Takes them out of
+ * v (moved into *out). */
+static size_t s_at(struct s3_version *v, size_t n, double t, struct s3_version **out)
+{
+    size_t *idx = xcalloc(n ? n : 1, sizeof *idx);
+    struct s3_version *keep = xcalloc(n ? n : 1, sizeof *keep);
+    size_t m = 0, k = s3_versions_at(v, n, t, idx);
+    for (size_t i = 0; i < k; i++) {
+        struct s3_version *x = &v[idx[i]];
+        if (strncmp(x->key, S3_CANARY_PREFIX, strlen(S3_CANARY_PREFIX)) == 0)
+            continue;
+        keep[m++] = *x;
+        memset(x, 0, sizeof *x);
+    }
+    free(idx);
     *out = keep;
     return m;
 }

@@ -49,6 +49,13 @@ enum step_end s3_restore_verify(struct res_run *res, struct drh_err *err);
  * run's canary time. */
 enum step_end s3_canary(struct res_run *res, struct drh_err *err);
 
+/* The version of each key that was current at t: the newest whose
+ * LastModified <= t (t 0: the one S3 marks latest), none when that is a
+ * delete marker. Writes their indices into idx (room for n), by key, and
+ * returns how many; a key's versions and delete markers need not be adjacent
+ * in v (s3_restore.c). */
+size_t s3_versions_at(const struct s3_version *v, size_t n, double t, size_t *idx);
+
 /* The step end of a failed AWS call: a missing bucket or object is a drill
  * failure, anything else an error of the environment. */
 enum step_end s3_step_of(enum drh_status st);

@@ -183,6 +183,52 @@ class S3Drills(unittest.TestCase):
         self.assertEqual(td.rc, 0, td.out + td.err)
         self.assert_nothing_left(run, src, rep)
 
+    def test_canary_chain_read_back_at_the_restore_point(self):
+        """drh canary writes two chained canary objects into the source; the
+        drill's canary case reads them as they stood at the restore point,
+        verifies the chain and dates the data with the newest. A canary
+        deleted from the middle then fails the case as a lost write."""
+        src, rep = "chain-src", "chain-rep"
+        buckets(src, rep)
+        s3("production").put_object(Bucket=src, Key="doc/a.txt", Body=b"data")
+        path = drill("s3-chain", src, rep, restore={"prefix": "doc/"}, canary={"keep": 10})
+        for _ in range(2):
+            r = subprocess.run([DRH, "canary", path], env=W.env(), capture_output=True, text=True,
+                               timeout=120)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertIn("canary seq", r.stdout)
+        p = s3("production")
+        keys = [o["Key"] for o in p.list_objects_v2(Bucket=src, Prefix="drh-canary/chain/")[
+            "Contents"]]
+        self.assertEqual(len(keys), 2, keys)
+        newest = json.loads(p.get_object(Bucket=src, Key=keys[-1])["Body"].read())
+        time.sleep(1.2)  # LastModified has whole seconds: both lie before T0
+        wait_replicated(src)
+        run = Run(path, "it-s3-chain-1", evidence=True)
+        self.assertEqual(run.rc, 0, run.explain())
+        cases = run.cases()
+        for name in ("canary", "rpo data", "restore", "restore verify"):
+            self.assertEqual(cases.get(name, ("missing",))[0], "passed",
+                             f"{name}: {cases.get(name)}\n{run.explain()}")
+        ev = run.evidence_doc()["drills"][0]["resources"][0]
+        self.assertEqual(ev["canary_bucket"], src)
+        self.assertTrue(ev["canary_chain"].startswith("chain of 2 verified (seq 1..2)"), ev)
+        got = datetime.datetime.fromisoformat(ev["canary_newest"].replace("Z", "+00:00"))
+        self.assertAlmostEqual(got.timestamp(), newest["written_us"] / 1e6, delta=0.01)
+        self.assertEqual(W.alive_of_run(run.run_id), [], run.explain())
+        # a third canary, then the second one deleted: a lost write
+        r = subprocess.run([DRH, "canary", path], env=W.env(), capture_output=True, text=True,
+                           timeout=120)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        p.delete_object(Bucket=src, Key=keys[1])
+        time.sleep(1.2)
+        run = Run(path, "it-s3-chain-2")
+        self.assertEqual(run.rc, 1, run.explain())
+        status, msg = run.cases()["canary"]
+        self.assertEqual(status, "failure", run.explain())
+        self.assertIn("canary chain broken at seq 3: seq 2 is missing (lost write)", msg)
+        self.assertEqual(W.alive_of_run(run.run_id), [], run.explain())
+
     def test_replication_stopped_fails_the_lag(self):
         src, rep = "stop-src", "stop-rep"
         buckets(src, rep)
