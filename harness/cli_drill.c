@@ -157,8 +157,12 @@ static int s_run(int argc, char **argv)
             }
             continue;
         }
-        if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "--due") == 0) {
-            *(argv[i][2] == 'j' ? &json : &due) = true;
+        if (strcmp(argv[i], "--json") == 0) {
+            json = true;
+            continue;
+        }
+        if (strcmp(argv[i], "--due") == 0) {
+            due = true;
             continue;
         }
         if (argv[i][0] == '-' && argv[i][1]) {

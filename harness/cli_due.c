@@ -11,6 +11,7 @@
 #include "aws/creds.h"
 #include "log.h"
 #include "mem.h"
+#include "reports/report.h"
 #include "run/ledger.h"
 #include "run/runner.h"
 #include "sched/due.h"
@@ -327,11 +328,13 @@ static int s_common(const char *cmd, int argc, char **argv, struct common *c)
     return 0;
 }
 
-static void s_utc(time_t t, char *out, size_t size)
+/* t in UTC, "-" for none. */
+static void s_utc(time_t t, char out[32])
 {
-    struct tm tm;
-    if (!t || !gmtime_r(&t, &tm) || !strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
-        snprintf(out, size, "-");
+    if (t)
+        report_format_utc(t, 1, out);
+    else
+        snprintf(out, 32, "-");
 }
 
 static int s_due(int argc, char **argv)
@@ -361,8 +364,8 @@ static int s_due(int argc, char **argv)
         }
         due_n += r.due;
         char sched[32], next[32];
-        s_utc(r.scheduled_for, sched, sizeof sched);
-        s_utc(r.next, next, sizeof next);
+        s_utc(r.scheduled_for, sched);
+        s_utc(r.next, next);
         if (c.json) {
             struct json *j = json_new_object();
             json_add_string(j, "drill", v[i]->name);
@@ -384,7 +387,7 @@ static int s_due(int argc, char **argv)
     }
     if (!rc && !c.json) {
         char when[32];
-        s_utc(now, when, sizeof when);
+        s_utc(now, when);
         printf("%zu of %zu drill%s due at %s\n", due_n, n, n == 1 ? "" : "s", when);
     }
     history_close(h);
@@ -440,8 +443,8 @@ static int s_history(int argc, char **argv)
             continue;
         }
         char started[32], sched[32], rto[24], rpo[24], data[24];
-        s_utc((time_t)r->started, started, sizeof started);
-        s_utc(r->scheduled_for, sched, sizeof sched);
+        s_utc((time_t)r->started, started);
+        s_utc(r->scheduled_for, sched);
         s_seconds(r->rto, rto, sizeof rto);
         s_seconds(r->rpo, rpo, sizeof rpo);
         s_seconds(r->rpo_data, data, sizeof data);

@@ -169,29 +169,17 @@ static double s_canary_time(const char *head, const struct stat *st, const char 
 /* A canary file larger than this is not read as a chain. */
 #define S_MAX_CANARY_FILE (64L * 1024 * 1024)
 
-/* drh canary's chain lines after the first line, when the file has them:
- * verified (newest first in the file) and the newest's time in *t. 1: a
- * chain holds, 0: none there, -1: the verdict is set. */
-static int s_canary_chain(struct tree_ctx *tc, const char *rel, const struct stat *st, double first,
+/* drh canary's chain lines after the first line of text, when the file has
+ * them: verified (newest first in the file) and the newest's time in *t. 1:
+ * a chain holds, 0: none there, -1: the verdict is set. */
+static int s_canary_chain(struct tree_ctx *tc, const char *rel, const char *text, double first,
                           double *t, char *summary, size_t size)
 {
     struct probe_ctx *x = &tc->x;
-    struct drh_err err;
-    drh_err_clear(&err);
-    size_t len = st->st_size < S_MAX_CANARY_FILE ? (size_t)st->st_size : S_MAX_CANARY_FILE;
-    char *text = xmalloc(len + 1);
-    struct stat again;
-    enum drh_status s = tree_read_head(tc->root, rel, text, len + 1, &again, &err);
-    if (s != DRH_OK) {
-        free(text);
-        probe_set_error(x, &err);
-        return -1;
-    }
     struct canary_verify v;
     size_t lines = 0;
     canary_verify_init(&v, x->p->chain_drill, x->p->chain_resource);
     canary_efs_verify_text(text, strlen(text), &v, &lines);
-    free(text);
     if (!lines && !v.broken)
         return 0;
     double newest = v.n ? (double)v.newest.written_us / 1e6 : 0;
@@ -214,23 +202,29 @@ static void s_canary(struct tree_ctx *tc)
     const char *rel = x->p->canary_file ? x->p->canary_file : ".drh-canary";
     struct drh_err err;
     drh_err_clear(&err);
-    char head[256];
     struct stat st;
-    enum drh_status s = tree_read_head(tc->root, rel, head, sizeof head, &st, &err);
+    char *text = NULL;
+    enum drh_status s = tree_stat(tc->root, rel, &st, &err);
+    if (s == DRH_OK) {
+        /* the whole file, read once: its first line and drh canary's chain */
+        size_t len = st.st_size < S_MAX_CANARY_FILE ? (size_t)st.st_size : S_MAX_CANARY_FILE;
+        text = xmalloc(len + 1);
+        s = tree_read_head(tc->root, rel, text, len + 1, &st, &err);
+    }
     if (s == DRH_E_NOTFOUND) {
         probe_set(x, PROBE_FAIL, "canary file %s does not exist in the restored tree", rel);
-        return;
+        goto done;
     }
     if (s != DRH_OK) {
         probe_set_error(x, &err);
-        return;
+        goto done;
     }
     const char *from = NULL;
-    double t = s_canary_time(head, &st, &from);
+    double t = s_canary_time(text, &st, &from);
     char chain[320] = "";
-    int c = s_canary_chain(tc, rel, &st, t, &t, chain, sizeof chain);
+    int c = s_canary_chain(tc, rel, text, t, &t, chain, sizeof chain);
     if (c < 0)
-        return;
+        goto done;
     if (c > 0)
         from = "its newest chain line";
     char when[40];
@@ -238,6 +232,8 @@ static void s_canary(struct tree_ctx *tc)
     x->out->canary_time = t;
     probe_set(x, PROBE_PASS, "canary %s written %s (from %s)%s%s", rel, when, from,
               chain[0] ? "; " : "", chain);
+done:
+    free(text);
 }
 
 void probe_tree_run(const char *root, const struct drill_probe *p, const char *base_dir,

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "mem.h"
+#include "reports/report.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -120,60 +121,6 @@ static enum drh_status s_read(const char *path, struct buf *b, struct drh_err *e
     return DRH_OK;
 }
 
-static bool s_write_all(int fd, const char *data, size_t len)
-{
-    while (len) {
-        ssize_t w = write(fd, data, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        data += w;
-        len -= (size_t)w;
-    }
-    return true;
-}
-
-/* text replaces path: through a temporary file next to it. */
-static enum drh_status s_replace(const char *path, const struct buf *text, struct drh_err *err)
-{
-    char *tmp = xasprintf("%s.tmp.XXXXXX", path);
-    char *folder = xstrdup(path);
-    char *slash = strrchr(folder, '/');
-    if (slash)
-        slash[slash == folder ? 1 : 0] = '\0';
-    enum drh_status st = DRH_OK;
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        st = drh_err_set(err, DRH_E_IO, "cannot create a temporary file '%s': %s", tmp,
-                         strerror(errno));
-        goto done;
-    }
-    bool ok = fchmod(fd, 0644) == 0 && s_write_all(fd, text->data, text->len) && fsync(fd) == 0;
-    int e = errno;
-    if (close(fd) != 0 && ok) {
-        ok = false;
-        e = errno;
-    }
-    if (!ok || rename(tmp, path) != 0) {
-        if (ok)
-            e = errno;
-        unlink(tmp);
-        st = drh_err_set(err, DRH_E_IO, "cannot write canary file '%s': %s", path, strerror(e));
-        goto done;
-    }
-    int dfd = open(slash ? folder : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0 || fsync(dfd) != 0)
-        st = drh_err_set(err, DRH_E_IO, "cannot sync folder '%s' of the canary file: %s",
-                         slash ? folder : ".", strerror(errno));
-    if (dfd >= 0)
-        close(dfd);
-done:
-    free(tmp);
-    free(folder);
-    return st;
-}
-
 enum drh_status canary_efs_write(const char *dir, const char *file, const char *drill,
                                  const char *resource, long keep, long long now_us,
                                  struct canary *out, struct drh_err *err)
@@ -226,7 +173,7 @@ enum drh_status canary_efs_write(const char *dir, const char *file, const char *
     buf_printf(&text, "%s\n%s\n", when, line);
     buf_append(&text, lines.data ? lines.data : "", lines.len);
     buf_clean_up(&lines);
-    s = s_replace(path, &text, err);
+    s = report_write_file(path, text.data, text.len, err);
 done:
     buf_clean_up(&old);
     buf_clean_up(&text);

@@ -65,43 +65,14 @@ static enum drh_status s_password(const struct drill *d, const struct drill_reso
 {
     const struct drill_canary *k = &r->canary;
     bool own = k->password_env || k->password_file;
-    const char *env = own ? k->password_env : r->login.password_env;
-    const char *file = own ? k->password_file : r->login.password_file;
-    const char *key = own ? "canary" : "login";
-    if (env) {
-        const char *v = getenv(env);
-        if (!v || !*v) {
-            drh_err_set(err, DRH_E_INPUT,
-                        "environment variable %s (%s.password_env of %s) is "
-                        "not set",
-                        env, key, r->name);
-            return drh_err_hint(err,
-                                "export %s with production's password for the canary "
-                                "writer",
-                                env);
-        }
-        snprintf(out, size, "%s", v);
-        return DRH_OK;
-    }
-    if (!file) {
+    if (!own && !r->login.password_env && !r->login.password_file) {
         drh_err_set(err, DRH_E_INPUT, "no password for the canary writer of %s", r->name);
         return drh_err_hint(err, "set canary.password_env or canary.password_file (or the "
                                  "login's) in the drill: drh never keeps passwords in it");
     }
-    char *path = drill_resolve(d, file);
-    FILE *f = fopen(path, "re");
-    if (!f) {
-        drh_err_set(err, DRH_E_INPUT, "cannot read %s.password_file '%s' of %s", key, path,
-                    r->name);
-        free(path);
-        return drh_err_hint(err, "the file holds the password on its first line");
-    }
-    free(path);
-    if (!fgets(out, (int)size, f))
-        out[0] = '\0';
-    fclose(f);
-    out[strcspn(out, "\r\n")] = '\0';
-    return DRH_OK;
+    return drill_password(d, r->name, own ? "canary" : "login",
+                          own ? k->password_env : r->login.password_env,
+                          own ? k->password_file : r->login.password_file, out, size, err);
 }
 
 /* "host:port" into host and port; false when malformed. */

@@ -242,6 +242,44 @@ char *drill_resolve(const struct drill *d, const char *path)
     return xasprintf("%s/%s", d->dir, path);
 }
 
+enum drh_status drill_password(const struct drill *d, const char *resource, const char *key,
+                               const char *env, const char *file, char *out, size_t size,
+                               struct drh_err *err)
+{
+    if (env) {
+        const char *v = getenv(env);
+        if (!v || !*v) {
+            drh_err_set(err, DRH_E_CONFIG,
+                        "environment variable %s (%s.password_env of %s) is not set", env, key,
+                        resource);
+            return drh_err_hint(err, "export %s with the database password before drh runs",
+                                env);
+        }
+        snprintf(out, size, "%s", v);
+        return DRH_OK;
+    }
+    if (!file) {
+        drh_err_set(err, DRH_E_CONFIG, "no password for %s of %s", key, resource);
+        return drh_err_hint(err, "set %s.password_env or %s.password_file in the drill: drh "
+                                 "never keeps passwords in it",
+                            key, key);
+    }
+    char *path = drill_resolve(d, file);
+    FILE *f = fopen(path, "re");
+    if (!f) {
+        drh_err_set(err, DRH_E_CONFIG, "cannot read %s.password_file '%s' of %s: %s", key, path,
+                    resource, strerror(errno));
+        free(path);
+        return drh_err_hint(err, "the file holds the password on its first line");
+    }
+    free(path);
+    if (!fgets(out, (int)size, f))
+        out[0] = '\0';
+    fclose(f);
+    out[strcspn(out, "\r\n")] = '\0';
+    return DRH_OK;
+}
+
 static const struct {
     char unit;
     long seconds;

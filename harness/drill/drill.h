@@ -355,6 +355,14 @@ void drill_side_clean_up(struct drill_side *s);
  * process can open it: absolute ones as they are, relative ones joined to
  * d->dir. NULL for NULL; caller frees. */
 char *drill_resolve(const struct drill *d, const char *path);
+/* A database password as a drill names it: the variable env, else the
+ * first line of file (relative to the drill's folder), into out (size
+ * bytes). key ("login", "canary") and resource name them in messages, which
+ * never hold the password. DRH_E_CONFIG when the variable is unset or
+ * empty, the file cannot be read, or neither is given. */
+enum drh_status drill_password(const struct drill *d, const char *resource, const char *key,
+                               const char *env, const char *file, char *out, size_t size,
+                               struct drh_err *err);
 
 /* "90s", "30m", "12h", "7d", "1h30m" -> seconds: a positive sum of <n>d,
  * <n>h, <n>m, <n>s, largest unit first, each once, at most 3650d. false on

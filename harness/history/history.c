@@ -182,7 +182,8 @@ static int s_by_value(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-bool history_rto_median(const struct history_record *v, size_t n, size_t last, double *median)
+bool history_rto_median(const struct history_record *v, size_t n, size_t last, double *median,
+                        size_t *used)
 {
     size_t k = 0, cap = n < last ? n : last;
     double *picked = xmalloc((cap ? cap : 1) * sizeof *picked);
@@ -190,6 +191,8 @@ bool history_rto_median(const struct history_record *v, size_t n, size_t last, d
         if (strcmp(v[i].verdict, "PASSED") == 0 && v[i].rto >= 0 && isfinite(v[i].rto))
             picked[k++] = v[i].rto;
     bool enough = k >= 3;
+    if (used)
+        *used = k;
     if (enough) {
         qsort(picked, k, sizeof picked[0], s_by_value);
         *median = k % 2 ? picked[k / 2] : (picked[k / 2 - 1] + picked[k / 2]) / 2;

@@ -105,8 +105,11 @@ void history_release(struct history_claim *c);
 /* The RTO regression check's reference: the median rto of the newest `last`
  * records of v (newest first, as history_list() gives them; the current run
  * left out) whose verdict is PASSED and that have an rto. true and *median
- * when there are at least 3 such runs. */
-bool history_rto_median(const struct history_record *v, size_t n, size_t last, double *median);
+ * when there are at least 3 such runs; *used (may be NULL) gets how many. */
+bool history_rto_median(const struct history_record *v, size_t n, size_t last, double *median,
+                        size_t *used);
+/* This host's name ("unknown" when it has none), for records and claims. */
+void history_hostname(char *out, size_t size);
 
 /* The record as a JSON object (caller frees with json_free()), the shape of
  * the local files, of the PostgreSQL record column and of

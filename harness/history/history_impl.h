@@ -49,7 +49,6 @@ enum drh_status history_pg_claim(const struct history_pg_claim_ctx *k, const cha
  * (0: none dropped), freeing them. */
 void history_sort_and_limit(struct history_record *v, size_t *n, size_t limit);
 /* This host's name ("unknown" when it has none). */
-void history_hostname(char *out, size_t size);
 /* Epoch seconds as "2026-11-22T01:00:03Z" (seconds), or with milliseconds. */
 void history_format_time(double t, bool millis, char out[40]);
 /* Checks what append needs: drill name, run id, verdict, a finite started. */

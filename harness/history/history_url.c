@@ -5,9 +5,11 @@
  * hold the password.
  */
 #include "history/history_impl.h"
+#include "aws/uri.h"
 #include "buf.h"
 #include "mem.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,37 +17,18 @@
 
 #define URL_FORM "postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=MODE]"
 
-static int s_hex(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Percent-decodes len bytes of s; NULL on a bad escape or a decoded NUL. */
+/* Percent-decodes len bytes of s (uri_decode), refusing what it would keep
+ * as it is: NULL on a '%' without two hex digits, or an escaped NUL. */
 static char *s_decode(const char *s, size_t len)
 {
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == '%' && (i + 2 >= len || !isxdigit((unsigned char)s[i + 1]) ||
+                            !isxdigit((unsigned char)s[i + 2]) ||
+                            (s[i + 1] == '0' && s[i + 2] == '0')))
+            return NULL;
     struct buf b;
     buf_init(&b);
-    buf_puts(&b, "");
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] != '%') {
-            buf_putc(&b, s[i]);
-            continue;
-        }
-        int hi = i + 2 < len ? s_hex(s[i + 1]) : -1;
-        int lo = hi >= 0 ? s_hex(s[i + 2]) : -1;
-        if (lo < 0 || (hi == 0 && lo == 0)) {
-            buf_clean_up(&b);
-            return NULL;
-        }
-        buf_putc(&b, (char)(hi * 16 + lo));
-        i += 2;
-    }
+    uri_decode(&b, s, len);
     return buf_detach(&b);
 }
 

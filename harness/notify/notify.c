@@ -89,13 +89,13 @@ static const char *s_webhook_url(const struct drill_notify *n, const struct aws_
     return url;
 }
 
-static void s_log(const struct notify_outcome *o)
+static void s_log(const char *drill, const struct notify_outcome *o)
 {
     if (o->ok)
-        log_info("notify: %s %s: %s", o->channel, o->target, o->message);
+        log_info("%s: notify: %s %s: %s", drill, o->channel, o->target, o->message);
     else
-        log_warn("notify: %s %s failed: %s (the drill's verdict stands)", o->channel, o->target,
-                 o->message);
+        log_warn("%s: notify: %s %s failed: %s (the drill's verdict stands)", drill, o->channel,
+                 o->target, o->message);
 }
 
 size_t notify_send(const struct drill_notify *n, const struct aws_env *env,
@@ -115,6 +115,6 @@ size_t notify_send(const struct drill_notify *n, const struct aws_env *env,
         k++;
     }
     for (size_t i = 0; i < k; i++)
-        s_log(&out[i]);
+        s_log(s->drill ? s->drill : "drh", &out[i]);
     return k;
 }

@@ -263,44 +263,16 @@ enum step_end rds_wait_available(struct res_run *res, struct drh_err *err)
     return e;
 }
 
-static enum step_end s_password_from(struct rds_run *run, struct drh_err *err)
-{
-    const struct drill_db_login *l = &run->res.r->login;
-    if (l->password_env) {
-        const char *v = getenv(l->password_env);
-        if (!v || !*v) {
-            drh_err_set(err, DRH_E_CONFIG, "environment variable %s (login.password_env of %s) "
-                                           "is not set",
-                        l->password_env, run->res.r->name);
-            drh_err_hint(err, "export %s with the database password before drh run",
-                         l->password_env);
-            return STEP_ERROR;
-        }
-        snprintf(run->password, sizeof(run->password), "%s", v);
-        return STEP_OK;
-    }
-    char *path = drill_resolve(run->res.d, l->password_file);
-    FILE *f = fopen(path, "re");
-    if (!f) {
-        drh_err_set(err, DRH_E_CONFIG, "cannot read login.password_file '%s' of %s: %s", path,
-                    run->res.r->name, strerror(errno));
-        free(path);
-        return STEP_ERROR;
-    }
-    free(path);
-    if (!fgets(run->password, sizeof(run->password), f))
-        run->password[0] = '\0';
-    fclose(f);
-    run->password[strcspn(run->password, "\r\n")] = '\0';
-    return STEP_OK;
-}
-
 enum step_end rds_login(struct res_run *res, struct drh_err *err)
 {
     struct rds_run *run = (struct rds_run *)res;
     const struct drill_db_login *l = &run->res.r->login;
     if (l->password_env || l->password_file)
-        return s_password_from(run, err);
+        return drill_password(run->res.d, run->res.r->name, "login", l->password_env,
+                              l->password_file, run->password, sizeof run->password,
+                              err) == DRH_OK
+                   ? STEP_OK
+                   : STEP_ERROR;
     /* No password given: a fresh random master password, on the copy only. */
     unsigned char raw[18];
     if (crypto_random_bytes(raw, sizeof(raw)) != DRH_OK) {

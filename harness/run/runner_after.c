@@ -17,12 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-/* The regression threshold and window of the issue: 1.5 x the median of
- * the last ten passed runs. */
-#define AFTER_RTO_FACTOR 1.5
-#define AFTER_RTO_WINDOW 10
 
 static const char *s_verdict(enum runner_verdict v)
 {
@@ -59,13 +53,6 @@ static void s_figures(const struct drill_result *r, double *rto, double *rpo, do
     }
 }
 
-static void s_host(char *out, size_t size)
-{
-    if (gethostname(out, size) != 0)
-        snprintf(out, size, "unknown");
-    out[size - 1] = '\0';
-}
-
 /* The RTO against the history's median: the warning's text, or "". */
 static void s_regression(struct history_store *h, const struct drill_result *r, double rto,
                          char *out, size_t size)
@@ -82,16 +69,13 @@ static void s_regression(struct history_store *h, const struct drill_result *r, 
         return;
     }
     double median;
-    if (history_rto_median(recs, n, AFTER_RTO_WINDOW, &median) && median > 0 &&
-        rto > AFTER_RTO_FACTOR * median) {
-        size_t used = 0;
-        for (size_t i = 0; i < n && used < AFTER_RTO_WINDOW; i++)
-            used += strcmp(recs[i].verdict, "PASSED") == 0 && recs[i].rto >= 0;
+    size_t used = 0;
+    if (history_rto_median(recs, n, HISTORY_RTO_LAST, &median, &used) && median > 0 &&
+        rto > HISTORY_RTO_FACTOR * median)
         snprintf(out, size,
                  "RTO regression: %.0fs is %.1f times the median %.0fs of the last %zu passed "
                  "runs (warning beyond %.1f times)",
-                 rto, rto / median, median, used, AFTER_RTO_FACTOR);
-    }
+                 rto, rto / median, median, used, HISTORY_RTO_FACTOR);
     history_records_free(recs, n);
 }
 
@@ -112,7 +96,7 @@ void runner_record(struct drill_result *r, struct history_store *h)
     if (!h)
         return;
     char host[256];
-    s_host(host, sizeof host);
+    history_hostname(host, sizeof host);
     struct history_record rec = {0};
     rec.run_id = (char *)r->run_id;
     rec.drill = r->d->name;
@@ -152,34 +136,14 @@ void runner_record(struct drill_result *r, struct history_store *h)
     free(res);
 }
 
-/* The SNS client: the side whose account owns the topic (the target's
- * otherwise), in the topic's region. */
-static void s_sns(const struct drill *d, const char *topic, const struct notify_summary *sum,
-                  struct notify_outcome *out)
+/* Whether the topic (arn:PARTITION:sns:REGION:ACCOUNT:NAME) is account's. */
+static bool s_topic_of(const char *topic, const char *account)
 {
-    char region[64] = "";
-    sns_topic_region(topic, region, sizeof region);
-    /* arn:PARTITION:sns:REGION:ACCOUNT:NAME */
-    const char *acct = strstr(topic, region[0] ? region : "::");
-    acct = acct ? strchr(acct, ':') : NULL;
-    bool source = acct && strncmp(acct + 1, d->source.account, strlen(d->source.account)) == 0 &&
-                  acct[1 + strlen(d->source.account)] == ':';
-    struct side *side = NULL;
-    struct aws_client *client = NULL;
-    struct drh_err err;
-    drh_err_clear(&err);
-    if (side_open(source ? &d->source : &d->target, source ? "source" : "target", &side, &err) ==
-            DRH_OK &&
-        side_client(side, region, &client, &err) == DRH_OK) {
-        notify_sns(client, topic, sum, out);
-    } else {
-        memset(out, 0, sizeof *out);
-        snprintf(out->channel, sizeof out->channel, "sns");
-        snprintf(out->target, sizeof out->target, "%s", topic);
-        snprintf(out->message, sizeof out->message, "%.*s", (int)sizeof out->message - 1,
-                 err.msg);
-    }
-    side_free(side);
+    const char *p = topic;
+    for (int field = 0; field < 4 && p; field++)
+        p = strchr(p, ':') ? strchr(p, ':') + 1 : NULL;
+    size_t n = strlen(account);
+    return p && strncmp(p, account, n) == 0 && p[n] == ':';
 }
 
 static void s_outcome(struct drill_result *r, struct json *arr, const struct notify_outcome *o)
@@ -190,20 +154,15 @@ static void s_outcome(struct drill_result *r, struct json *arr, const struct not
     json_add_bool(j, "ok", o->ok);
     json_add_string(j, "message", o->message);
     char name[40];
-    snprintf(name, sizeof name, "notify_%s", o->channel);
+    snprintf(name, sizeof name, "notify_%.16s", o->channel);
     report_add_propertyf(r->stack, name, "%s: %s", o->ok ? "sent" : "FAILED", o->message);
-    if (o->ok)
-        log_info("%s: notified %s %s: %s", r->d->name, o->channel, o->target, o->message);
-    else
-        log_error("%s: notifier %s %s failed (the drill's verdict stands): %s", r->d->name,
-                  o->channel, o->target, o->message);
 }
 
 void runner_notify(struct drill_result *r, const char *junit, const char *evidence)
 {
     const struct drill_notify *n = &r->d->notify;
     const char *verdict = s_verdict(r->verdict);
-    if (!n->present || !notify_wanted(n, verdict))
+    if (!notify_wanted(n, verdict))
         return;
     size_t n_cases = 0;
     for (size_t i = 0; i < r->n_suites; i++)
@@ -226,7 +185,7 @@ void runner_notify(struct drill_result *r, const char *junit, const char *eviden
     double rto, rpo, data;
     s_figures(r, &rto, &rpo, &data);
     char host[256];
-    s_host(host, sizeof host);
+    history_hostname(host, sizeof host);
     const char *warnings[1] = {r->warning};
     struct notify_summary sum = {
         .drill = r->d->name,
@@ -246,24 +205,29 @@ void runner_notify(struct drill_result *r, const char *junit, const char *eviden
         .junit = junit,
         .evidence = evidence,
     };
-    struct json *arr = json_add_child(r->ev, "notifications", json_new_array());
-    struct notify_outcome out;
+    /* SNS: the side whose account owns the topic (the target's otherwise),
+     * in the topic's Region. */
+    struct side *side = NULL;
+    struct aws_client *client = NULL;
+    struct drh_err err;
+    drh_err_clear(&err);
     if (n->sns_topic_arn) {
-        s_sns(r->d, n->sns_topic_arn, &sum, &out);
-        s_outcome(r, arr, &out);
+        char region[64] = "";
+        bool source = s_topic_of(n->sns_topic_arn, r->d->source.account);
+        sns_topic_region(n->sns_topic_arn, region, sizeof region);
+        if (side_open(source ? &r->d->source : &r->d->target, source ? "source" : "target",
+                      &side, &err) != DRH_OK ||
+            side_client(side, region, &client, &err) != DRH_OK)
+            client = NULL;
     }
-    if (n->webhook_url || n->webhook_url_env) {
-        const char *url = n->webhook_url ? n->webhook_url : getenv(n->webhook_url_env);
-        if (url && *url) {
-            notify_webhook(url, &sum, n->timeout, &out);
-        } else {
-            memset(&out, 0, sizeof out);
-            snprintf(out.channel, sizeof out.channel, "webhook");
-            snprintf(out.target, sizeof out.target, "$%s", n->webhook_url_env);
-            snprintf(out.message, sizeof out.message,
-                     "$%s is not set: export the webhook URL in it", n->webhook_url_env);
-        }
-        s_outcome(r, arr, &out);
-    }
+    struct notify_outcome out[2];
+    size_t got = notify_send(n, NULL, client, &sum, out);
+    if (n->sns_topic_arn && !client && got) /* why there was no client */
+        snprintf(out[0].message, sizeof out[0].message, "%.*s", (int)sizeof out[0].message - 1,
+                 err.msg);
+    struct json *arr = json_add_child(r->ev, "notifications", json_new_array());
+    for (size_t i = 0; i < got; i++)
+        s_outcome(r, arr, &out[i]);
+    side_free(side);
     free(cases);
 }

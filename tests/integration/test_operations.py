@@ -333,8 +333,8 @@ class Notifications(unittest.TestCase):
         run = self.run_drill("notify-broken-pass", "true", "always", missing, 500)
         self.assertEqual(run.rc, 0, run.explain())
         self.assertIn("result:   PASSED", run.out)
-        self.assertRegex(run.err, "notifier webhook .* failed")
-        self.assertRegex(run.err, "notifier sns .* failed")
+        self.assertRegex(run.err, "notify: webhook .* failed")
+        self.assertRegex(run.err, "notify: sns .* failed")
         self.assertEqual(len(Hook.received), 3)  # retried, then given up
         ev = run.evidence_doc()["drills"][0]
         self.assertEqual([n["ok"] for n in ev["notifications"]], [False, False])
@@ -370,8 +370,8 @@ class Canaries(unittest.TestCase):
         rows = psql(port, user, password, "orders",
                     "SELECT seq, extract(epoch from written_at) FROM drh_canary "
                     "WHERE hash IS NOT NULL ORDER BY seq")
-        self.assertEqual([int(r[0]) for r in rows][-3:], [1, 2, 3][-len(rows):])
-        times = [float(r[1]) for r in rows if r[0] in ("1", "2", "3")]
+        self.assertEqual([int(r[0]) for r in rows], [1, 2, 3])
+        times = [float(r[1]) for r in rows]
         truth = {j["id"]: j for j in W.admin("GET", "/truth/jobs")["jobs"]}[job["backup_job_id"]]
         dumped = datetime.fromisoformat(truth["started"]).timestamp()
         self.assertLess(times[1], dumped)

@@ -499,22 +499,22 @@ static void test_rto_median(void)
     }
     double m = -1;
     /* Newest 3 usable (100, 300, 200): the FAILED and ERROR 9000s are ignored. */
-    CU_ASSERT_TRUE(history_rto_median(v, 5, 10, &m));
+    CU_ASSERT_TRUE(history_rto_median(v, 5, 10, &m, NULL));
     CU_ASSERT_DOUBLE_EQUAL(m, 200, 1e-9);
     /* 4 usable (100, 300, 200, 400; the one without rto skipped): the mean of the middle two. */
-    CU_ASSERT_TRUE(history_rto_median(v, 7, 10, &m));
+    CU_ASSERT_TRUE(history_rto_median(v, 7, 10, &m, NULL));
     CU_ASSERT_DOUBLE_EQUAL(m, 250, 1e-9);
     /* Fewer than 3 usable runs: no reference. */
     m = -7;
-    CU_ASSERT_FALSE(history_rto_median(v, 4, 10, &m));
+    CU_ASSERT_FALSE(history_rto_median(v, 4, 10, &m, NULL));
     CU_ASSERT_DOUBLE_EQUAL(m, -7, 1e-9);
-    CU_ASSERT_FALSE(history_rto_median(v, 0, 10, &m));
-    CU_ASSERT_FALSE(history_rto_median(v, 12, 2, &m));
+    CU_ASSERT_FALSE(history_rto_median(v, 0, 10, &m, NULL));
+    CU_ASSERT_FALSE(history_rto_median(v, 12, 2, &m, NULL));
     /* Only the newest `last` usable ones: 100 300 200 400 50 60 70 80 90 (9 of 10 max). */
-    CU_ASSERT_TRUE(history_rto_median(v, 12, 10, &m));
+    CU_ASSERT_TRUE(history_rto_median(v, 12, 10, &m, NULL));
     CU_ASSERT_DOUBLE_EQUAL(m, 90, 1e-9);
     /* last 3: 100, 300, 200. */
-    CU_ASSERT_TRUE(history_rto_median(v, 12, 3, &m));
+    CU_ASSERT_TRUE(history_rto_median(v, 12, 3, &m, NULL));
     CU_ASSERT_DOUBLE_EQUAL(m, 200, 1e-9);
 }
 
