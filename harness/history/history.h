@@ -53,6 +53,7 @@ struct history_record {
     double started, ended;     /* epoch seconds (UTC); ended 0: unknown */
     char verdict[8];           /* "PASSED" | "FAILED" | "ERROR" */
     double rto, rpo, rpo_data; /* the drill's achieved figures in seconds; < 0: none */
+    double rto_objective, rpo_objective; /* the drill's objectives then; <= 0: unknown */
     struct history_resource *resources;
     size_t n_resources;
     char *warnings; /* NULL or one line per warning, joined by '\n' (no final newline) */
@@ -115,7 +116,8 @@ void history_hostname(char *out, size_t size);
  * the local files, of the PostgreSQL record column and of
  * `drh history --json`:
  *   {"format":1, "run_id", "drill", "file", "host", "scheduled_for",
- *    "started", "ended", "verdict", "rto", "rpo", "rpo_data",
+ *    "started", "ended", "verdict", "rto", "rpo", "rpo_data", "rto_objective",
+ *    "rpo_objective",
  *    "resources":[{"name", "verdict", "rto", "rpo", "rpo_data"}], "warnings":[line...]}
  * Times are ISO 8601 UTC ("2026-11-22T01:00:03.250Z"), figures seconds; an
  * absent value is null. */

@@ -59,6 +59,8 @@ struct json *history_record_to_json(const struct history_record *r)
     s_add_figure(o, "rto", r->rto);
     s_add_figure(o, "rpo", r->rpo);
     s_add_figure(o, "rpo_data", r->rpo_data);
+    s_add_figure(o, "rto_objective", r->rto_objective > 0 ? r->rto_objective : -1);
+    s_add_figure(o, "rpo_objective", r->rpo_objective > 0 ? r->rpo_objective : -1);
     struct json *resources = json_add_child(o, "resources", json_new_array());
     for (size_t i = 0; i < r->n_resources; i++) {
         const struct history_resource *res = &r->resources[i];
@@ -220,6 +222,8 @@ enum drh_status history_record_from_json(const struct json *j, struct history_re
         s_get_figure(j, "rto", &r.rto, err) != DRH_OK ||
         s_get_figure(j, "rpo", &r.rpo, err) != DRH_OK ||
         s_get_figure(j, "rpo_data", &r.rpo_data, err) != DRH_OK ||
+        s_get_figure(j, "rto_objective", &r.rto_objective, err) != DRH_OK ||
+        s_get_figure(j, "rpo_objective", &r.rpo_objective, err) != DRH_OK ||
         s_get_resources(j, &r, err) != DRH_OK || s_get_warnings(j, &r, err) != DRH_OK) {
         history_record_clean_up(&r);
         return err->code;

@@ -109,6 +109,8 @@ void runner_record(struct drill_result *r, struct history_store *h)
     rec.rto = rto;
     rec.rpo = rpo;
     rec.rpo_data = data;
+    rec.rto_objective = (double)r->d->rto;
+    rec.rpo_objective = (double)r->d->rpo;
     rec.warnings = warning[0] ? warning : NULL;
     struct history_resource *res = xcalloc(r->n_suites + 1, sizeof *res);
     for (size_t i = 0; i < r->n_suites; i++) {
