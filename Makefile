@@ -31,7 +31,7 @@ EXTRA_LDFLAGS ?=
 pc_cflags = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 pc_libs = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-LIB_SRC := $(sort $(wildcard harness/*.c harness/*/*.c probes/*.c reports/*.c))
+LIB_SRC := $(sort $(wildcard harness/*.c harness/*/*.c probes/*.c reports/*.c reports/*/*.c))
 LIB_SRC := $(filter-out harness/main.c,$(LIB_SRC))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c tests/unit/support/*.c))
 

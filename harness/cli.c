@@ -4,6 +4,7 @@
 #include "cli_util.h"
 #include "cli_canary.h"
 #include "cli_due.h"
+#include "cli_evidence.h"
 #include "cli_posture.h"
 #include "cli_tools.h"
 
@@ -37,6 +38,7 @@ static const char s_usage[] =
     "  posture FILE...  check the backup plan, its copies and the newest backups (read-only)\n"
     "  recovery-points --vault NAME  list a vault's recovery points: age, size, status\n"
     "  iam-policy FILE  the least-privilege IAM policies a drill needs\n"
+    "  evidence verify DIR  check an evidence bundle's checksums and signature\n"
     "  manifest         record a database's schema and table checksums, or a file tree's\n"
     "                   sizes and SHA-256s (--tree), for the probes to compare\n"
     "  whoami           which AWS identity drh's credentials resolve to\n"
@@ -152,7 +154,8 @@ static const struct cli_command *s_find(const char *name)
                   {cli_posture_commands, cli_posture_command_count},
                   {cli_tool_commands, cli_tool_command_count},
                   {cli_due_commands, cli_due_command_count},
-                  {cli_canary_commands, cli_canary_command_count}};
+                  {cli_canary_commands, cli_canary_command_count},
+                  {cli_evidence_commands, cli_evidence_command_count}};
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
         for (int i = 0; i < tables[t].n; i++)
             if (strcmp(tables[t].v[i].name, name) == 0)
