@@ -17,14 +17,18 @@
 #include "rds/rds_run.h"
 #include "run/runner.h"
 
+#include "run/runner_reports.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char s_run_usage[] =
-    "usage: drh run FILE... [--junit PATH] [--evidence DIR] [--concurrency N]\n"
-    "               [--run-id ID] [--state-dir DIR] [--store URL] [--json]\n"
+    "usage: drh run FILE... [--junit PATH] [--evidence DIR] [--signing-key FILE]\n"
+    "               [--html DIR] [--summary FILE] [--metrics FILE.prom]\n"
+    "               [--concurrency N] [--run-id ID] [--state-dir DIR] [--store URL]\n"
+    "               [--json]\n"
     "       drh run --due DIR|FILE... [--now TIME] [the same options]\n"
     "\n"
     "Runs each drill: selects a backup, copies it into the target account and\n"
@@ -32,7 +36,19 @@ static const char s_run_usage[] =
     "the RTO and RPO achieved, tears down what it created, and reports.\n"
     "\n"
     "  --junit PATH       JUnit XML report (default: the drill's reports.junit)\n"
-    "  --evidence DIR     evidence JSON + .sha256 (default: the drill's reports.evidence)\n"
+    "  --evidence DIR     an evidence bundle per run, DIR/<run-id>/: evidence.json,\n"
+    "                     junit.xml, drh.log, report.html, summary.md, the drill files,\n"
+    "                     SHA256SUMS and its Ed25519 signature (default: the drill's\n"
+    "                     reports.evidence; drh evidence verify DIR/<run-id> checks it)\n"
+    "  --signing-key FILE the Ed25519 key (PEM) that signs the bundle (default: the\n"
+    "                     drill's reports.signing_key_file, else $DRH_SIGNING_KEY\n"
+    "                     holding the PEM text; none: the bundle is unsigned)\n"
+    "  --html DIR         DIR/<run-id>.html (timeline, RTO/RPO against objectives,\n"
+    "                     trends) and DIR/index.html over the history\n"
+    "  --summary FILE     a Markdown summary (also appended to $GITHUB_STEP_SUMMARY\n"
+    "                     when that is set)\n"
+    "  --metrics FILE     Prometheus metrics for node_exporter's textfile collector\n"
+    "                     (a *.prom file, replaced atomically)\n"
     "  --concurrency N    resources drilled at once (default 4)\n"
     "  --run-id ID        the run's id (default: UTC time + random); tags and ledger use it\n"
     "  --state-dir DIR    where run ledgers live (default: $DRH_STATE_DIR,\n"
@@ -134,11 +150,35 @@ static int s_plan(int argc, char **argv)
     return rc;
 }
 
+static bool s_prom_name(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 5 && strcmp(path + n - 5, ".prom") == 0;
+}
+
+/* A bad signing key is exit 2 before anything runs, not a finding after an
+ * hour of drilling. */
+static int s_signing_key(const struct drill *d, struct runner_options *o, const char *file,
+                         char **key, size_t *len)
+{
+    struct drh_err err;
+    drh_err_clear(&err);
+    if (runner_reports_key(d, o->evidence, file, false, key, len, &err) != DRH_OK) {
+        cli_fail(&err);
+        return 2;
+    }
+    o->key_pem = *key;
+    o->key_len = *len;
+    return 0;
+}
+
 static int s_run(int argc, char **argv)
 {
     struct runner_options o = {0};
-    const char *conc = NULL, *store = NULL, *now_text = NULL;
+    const char *conc = NULL, *store = NULL, *now_text = NULL, *key_file = NULL;
     bool json = false, due = false;
+    char *key = NULL;
+    size_t key_len = 0;
     char **files = xcalloc((size_t)argc + 1, sizeof(*files));
     size_t nf = 0;
     int rc = 0;
@@ -146,6 +186,10 @@ static int s_run(int argc, char **argv)
         int bad = 0;
         if (cli_option(argc, argv, &i, "--junit", &o.junit, &bad) ||
             cli_option(argc, argv, &i, "--evidence", &o.evidence, &bad) ||
+            cli_option(argc, argv, &i, "--html", &o.html, &bad) ||
+            cli_option(argc, argv, &i, "--metrics", &o.metrics, &bad) ||
+            cli_option(argc, argv, &i, "--summary", &o.summary, &bad) ||
+            cli_option(argc, argv, &i, "--signing-key", &key_file, &bad) ||
             cli_option(argc, argv, &i, "--concurrency", &conc, &bad) ||
             cli_option(argc, argv, &i, "--run-id", &o.run_id, &bad) ||
             cli_option(argc, argv, &i, "--state-dir", &o.state_dir, &bad) ||
@@ -198,6 +242,11 @@ static int s_run(int argc, char **argv)
     struct drill **v = NULL;
     size_t n = 0;
     rc = cli_load_drills(files, nf, due, &v, &n);
+    if (!rc && o.metrics && !s_prom_name(o.metrics))
+        rc = cli_usage_error("run", "--metrics takes a file name ending in .prom (node_exporter "
+                                    "reads only those), not", o.metrics);
+    if (!rc && n)
+        rc = s_signing_key(v[0], &o, key_file, &key, &key_len);
     char *run_id = o.run_id ? xstrdup(o.run_id) : runner_new_run_id();
     struct due_pick pick = {0};
     if (!rc)
@@ -221,6 +270,7 @@ static int s_run(int argc, char **argv)
     cli_due_pick_clean_up(&pick);
     history_close(po.history);
     cli_drills_free(v, n);
+    runner_reports_key_free(key, key_len);
     free(run_id);
 done:
     free(files);

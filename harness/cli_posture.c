@@ -13,6 +13,7 @@
 #include "reports/report.h"
 #include "run/progress.h"
 #include "run/runner.h"
+#include "run/runner_reports.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,29 +104,6 @@ static void s_summary(const struct one *v, size_t n)
                report_suite_count(v[i].suite, REPORT_SKIPPED));
 }
 
-/* Writes the reports asked for; returns 3 when one could not be written, else 0. */
-static int s_write(struct report *rep, const char *junit, const char *evidence)
-{
-    struct drh_err err;
-    drh_err_clear(&err);
-    int rc = 0;
-    if (junit) {
-        if (junit_write(rep, junit, &err) != DRH_OK)
-            rc = cli_fail(&err) ? 3 : 0;
-        else
-            printf("junit:    %s\n", junit);
-    }
-    if (evidence) {
-        char *path = NULL;
-        if (evidence_write(rep, evidence, &path, &err) != DRH_OK)
-            rc = cli_fail(&err) ? 3 : 0;
-        else
-            printf("evidence: %s\n", path);
-        free(path);
-    }
-    return rc;
-}
-
 static int s_posture(int argc, char **argv)
 {
     const char *junit = NULL, *evidence = NULL;
@@ -168,7 +146,19 @@ static int s_posture(int argc, char **argv)
         free(v);
         return rc;
     }
+    char *key = NULL;
+    size_t key_len = 0;
+    struct drh_err kerr;
+    drh_err_clear(&kerr);
+    if (runner_reports_key(v[0].d, evidence, NULL, true, &key, &key_len, &kerr) != DRH_OK) {
+        cli_fail(&kerr);
+        for (size_t i = 0; i < n; i++)
+            drill_free(v[i].d);
+        free(v);
+        return 2;
+    }
     progress_init(log_get_level() == LOG_ERROR, false);
+    log_capture_start();
     char *run_id = runner_new_run_id();
     struct report rep;
     report_init(&rep, run_id, time(NULL));
@@ -182,6 +172,7 @@ static int s_posture(int argc, char **argv)
         struct json *jd = json_push(drills, json_new_object());
         json_add_string(jd, "name", v[i].d->name);
         json_add_string(jd, "file", v[i].d->path);
+        json_add_string(jd, "file_sha256", v[i].d->sha256);
         v[i].verdict = s_check(&v[i], jd);
         json_add_string(jd, "verdict", s_verdict_name(v[i].verdict));
         failed |= v[i].verdict == RUNNER_FAILED;
@@ -191,7 +182,15 @@ static int s_posture(int argc, char **argv)
     /* A proven failure outranks an incomplete check: it is what CI must act on. */
     rc = failed ? 1 : errored ? 3 : 0;
     s_summary(v, n);
-    int wrc = s_write(&rep, junit, evidence);
+    struct drill **ds = xcalloc(n, sizeof *ds);
+    for (size_t i = 0; i < n; i++)
+        ds[i] = v[i].d;
+    struct runner_reports_in ri = {.rep = &rep, .drills = ds, .n_drills = n, .junit = junit,
+                                   .evidence = evidence, .key_pem = key, .key_len = key_len,
+                                   .options_only = true};
+    int wrc = runner_reports_write(&ri, stdout);
+    free(ds);
+    runner_reports_key_free(key, key_len);
     if (!rc)
         rc = wrc;
     printf("result:   %s\n", rc == 0 ? "PASSED" : rc == 1 ? "FAILED" : "ERROR");

@@ -9,7 +9,7 @@ set -euo pipefail
 build_pkgs=(build-essential pkg-config libcurl4-openssl-dev libssl-dev
     libcjson-dev libxml2-dev libpq-dev libmariadb-dev libcunit1-dev
     python3 python3-botocore tzdata)
-test_pkgs=(awscli valgrind)
+test_pkgs=(awscli valgrind chromium prometheus-node-exporter libxml2-utils)
 server_pkgs=(postgresql mariadb-server)
 
 want=()

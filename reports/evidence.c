@@ -105,6 +105,13 @@ static struct json *s_suite(const struct report *r, const struct report_suite *s
     char when[32];
     struct json *o = json_new_object();
     json_add_string(o, "name", s->name);
+    /* "<drill>/<resource>": drill names hold no '/'. */
+    const char *slash = strchr(s->name, '/');
+    char *drill = slash ? xstrndup(s->name, (size_t)(slash - s->name)) : xstrdup(s->name);
+    json_add_string(o, "drill", drill);
+    json_add_string(o, "resource", slash ? slash + 1 : "");
+    free(drill);
+    json_add_string(o, "file", s->file ? s->file : "");
     json_add_string(o, "hostname", s->hostname ? s->hostname : "");
     report_format_utc(s->started ? s->started : r->started, 1, when);
     json_add_string(o, "started", when);
@@ -117,6 +124,11 @@ static struct json *s_suite(const struct report *r, const struct report_suite *s
         json_add_string(jc, "classname", c->classname);
         json_add_string(jc, "status", report_status_name(c->status));
         json_add_number(jc, "seconds", s_ms(report_case_seconds(c)));
+        if (c->ended > 0) {
+            char began[64];
+            report_format_utc_ms(c->ended - report_case_seconds(c), began);
+            json_add_string(jc, "started", began);
+        }
         s_add_text(jc, "message", c->message);
         s_add_text(jc, "detail", c->detail);
     }
@@ -174,13 +186,8 @@ static enum drh_status s_mkdirs(const char *dir, struct drh_err *err)
     return status;
 }
 
-static enum drh_status s_check(const struct report *r, const char *dir, struct drh_err *err)
+static enum drh_status s_check(const struct report *r, struct drh_err *err)
 {
-    enum drh_status status = report_check_run_id(r->run_id, err);
-    if (status != DRH_OK)
-        return drh_err_prefix(err, "evidence");
-    if (!dir || !*dir)
-        return drh_err_set(err, DRH_E_INPUT, "evidence: no directory given");
     if (r->evidence && !json_is_object(r->evidence))
         return drh_err_set(err, DRH_E_INTERNAL,
                            "evidence: the runner's document is %s %s, not an object",
@@ -194,65 +201,60 @@ static enum drh_status s_check(const struct report *r, const char *dir, struct d
     return DRH_OK;
 }
 
-enum drh_status evidence_write(const struct report *r, const char *dir, char **path_out,
-                               struct drh_err *err)
+enum drh_status evidence_document(const struct report *r, struct json **out, struct drh_err *err)
 {
-    enum drh_status status;
-    char *d = NULL;
-    char *path = NULL;
-    char *sum_path = NULL;
-    char *sum = NULL;
-    char *text = NULL;
-    struct json *doc = NULL;
-    struct buf b;
-    buf_init(&b);
+    enum drh_status status = s_check(r, err);
+    if (status == DRH_OK)
+        *out = s_document(r);
+    return status;
+}
 
-    status = s_check(r, dir, err);
+enum drh_status evidence_bundle_create(const char *dir, const char *run_id, char **bundle_out,
+                                       struct drh_err *err)
+{
+    enum drh_status status = report_check_run_id(run_id, err);
     if (status != DRH_OK)
-        goto fail;
+        return drh_err_prefix(err, "evidence");
+    if (!dir || !*dir)
+        return drh_err_set(err, DRH_E_INPUT, "evidence: no directory given");
     /* "out/" and "out" name one directory; keep "/" as it is. */
     size_t len = strlen(dir);
     while (len > 1 && dir[len - 1] == '/')
         len--;
-    d = xstrndup(dir, len);
+    char *d = xstrndup(dir, len);
     status = s_mkdirs(d, err);
-    if (status != DRH_OK)
-        goto fail;
+    char *bundle = xasprintf("%s%s%s", d, strcmp(d, "/") == 0 ? "" : "/", run_id);
+    free(d);
+    if (status == DRH_OK && mkdir(bundle, 0755) != 0) {
+        if (errno == EEXIST) {
+            status = drh_err_set(err, DRH_E_IO, "evidence bundle '%s' already exists", bundle);
+            drh_err_hint(err, "evidence is never overwritten: a run id names one run; give "
+                              "another --run-id or move the old bundle away");
+        } else {
+            status = drh_err_set(err, DRH_E_IO, "cannot create evidence bundle '%s': %s", bundle,
+                                 strerror(errno));
+            drh_err_hint(err, "choose a directory drh can create and write to");
+        }
+    }
+    if (status == DRH_OK)
+        *bundle_out = bundle;
+    else
+        free(bundle);
+    return status;
+}
 
-    doc = s_document(r);
-    text = json_print(doc, 1);
+enum drh_status evidence_write_json(const struct json *doc, const char *path,
+                                    struct drh_err *err)
+{
+    char *text = json_print(doc, 1);
+    struct buf b;
+    buf_init(&b);
     buf_puts(&b, text);
     buf_putc(&b, '\n');
-    path = xasprintf("%s%s%s.json", d, strcmp(d, "/") == 0 ? "" : "/", r->run_id);
-    status = report_write_file(path, b.data, b.len, err);
-    if (status != DRH_OK) {
-        drh_err_prefix(err, "evidence");
-        goto fail;
-    }
-
-    char hex[CRYPTO_SHA256_HEX_LEN + 1];
-    crypto_sha256_hex(b.data, b.len, hex);
-    /* sha256sum's text format: two spaces, then the name relative to the
-     * file's own directory, so `cd DIR && sha256sum -c` works anywhere. */
-    sum = xasprintf("%s  %s.json\n", hex, r->run_id);
-    sum_path = xasprintf("%s.sha256", path);
-    status = report_write_file(sum_path, sum, strlen(sum), err);
-    if (status != DRH_OK) {
-        drh_err_prefix(err, "evidence checksum");
-        goto fail;
-    }
-    if (path_out) {
-        *path_out = path;
-        path = NULL;
-    }
-
-fail:
-    json_free(doc);
     free(text);
+    enum drh_status status = report_write_file(path, b.data, b.len, err);
     buf_clean_up(&b);
-    free(sum);
-    free(sum_path);
-    free(path);
-    free(d);
+    if (status != DRH_OK)
+        drh_err_prefix(err, "evidence");
     return status;
 }

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,7 @@ static void s_suite_free(struct report_suite *s)
     free(s->props);
     free(s->name);
     free(s->hostname);
+    free(s->file);
     free(s);
 }
 
@@ -76,28 +78,38 @@ struct report_suite *report_add_suite(struct report *r, const char *name, time_t
     struct report_suite *s = xcalloc(1, sizeof *s);
     s->name = xstrdup(name ? name : "");
     s->hostname = xstrdup("");
+    s->file = xstrdup("");
     s->started = started;
     r->suites = xrealloc(r->suites, (r->n_suites + 1) * sizeof *r->suites);
     r->suites[r->n_suites++] = s;
     return s;
 }
 
+/* Whether s has a case of c's classname and name. */
+static bool s_name_taken(const struct report_suite *s, const struct report_case *c)
+{
+    for (size_t i = 0; i < s->n_cases; i++)
+        if (strcmp(s->cases[i]->name, c->name) == 0 &&
+            strcmp(s->cases[i]->classname, c->classname) == 0)
+            return true;
+    return false;
+}
+
 struct report_case *report_add_case(struct report_suite *s, const char *classname, const char *name,
                                     enum report_status status, double seconds, const char *message)
 {
     struct report_case *c = xcalloc(1, sizeof *c);
+    c->classname = xstrdup(classname ? classname : s->name);
     c->name = xstrdup(name ? name : "");
-    if (classname) {
-        c->classname = xstrdup(classname);
-    } else {
-        /* CI tools split a classname at dots into package and class. */
-        c->classname = xstrdup(s->name);
-        for (char *p = c->classname; *p; p++)
-            if (*p == '/')
-                *p = '.';
+    for (unsigned k = 2; s_name_taken(s, c); k++) {
+        free(c->name);
+        c->name = xasprintf("%s (%u)", name ? name : "", k);
     }
     c->status = status;
     c->seconds = seconds;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    c->ended = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
     c->message = s_clean(message);
     s->cases = xrealloc(s->cases, (s->n_cases + 1) * sizeof *s->cases);
     s->cases[s->n_cases++] = c;
@@ -114,6 +126,20 @@ void report_suite_set_hostname(struct report_suite *s, const char *hostname)
 {
     free(s->hostname);
     s->hostname = xstrdup(hostname ? hostname : "");
+}
+
+void report_suite_set_file(struct report_suite *s, const char *file)
+{
+    free(s->file);
+    s->file = xstrdup(file ? file : "");
+}
+
+const char *report_property(const struct report_suite *s, const char *name)
+{
+    for (size_t i = 0; i < s->n_props; i++)
+        if (strcmp(s->props[i].name, name) == 0)
+            return s->props[i].value;
+    return NULL;
 }
 
 void report_add_property(struct report_suite *s, const char *name, const char *value)
@@ -250,6 +276,17 @@ void report_format_utc(time_t t, int zone, char out[32])
     }
     if (strftime(out, 32, zone ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%dT%H:%M:%S", &tm) == 0)
         snprintf(out, 32, "%s", zone ? "1970-01-01T00:00:00Z" : "1970-01-01T00:00:00");
+}
+
+void report_format_utc_ms(double t, char out[64])
+{
+    if (!isfinite(t) || t < 0)
+        t = 0;
+    time_t sec = (time_t)t;
+    int ms = (int)((t - (double)sec) * 1000.0);
+    char when[32];
+    report_format_utc(sec, 0, when);
+    snprintf(out, 64, "%s.%03dZ", when, ms < 0 ? 0 : ms > 999 ? 999 : ms);
 }
 
 /* The directory part of path: "." for "x", "/" for "/x". Caller frees. */

@@ -33,10 +33,12 @@ struct report_property {
 };
 
 struct report_case {
-    char *name;      /* "restore", "probe sql row-count", "rto", ... */
-    char *classname; /* "<drill>.<resource>" */
+    char *name;      /* "restore", "probe sql row-count", "rto", ...: unique in its suite */
+    char *classname; /* "<drill>/<resource>" */
     enum report_status status;
     double seconds;
+    double ended; /* wall clock (epoch seconds) when it was added: the step ended
+                   * then and began seconds before; 0: unknown */
     char *message; /* NULL on pass: one line, what failed and why */
     char *detail;  /* NULL or longer text (failure body) */
 };
@@ -44,6 +46,7 @@ struct report_case {
 struct report_suite {
     char *name;     /* "<drill>/<resource>" */
     char *hostname; /* "" or where it ran */
+    char *file;     /* "" or the drill file it ran from */
     time_t started; /* wall clock; 0: the report's */
     double seconds; /* 0: the sum of the cases' */
     struct report_case **cases;
@@ -68,15 +71,20 @@ struct report {
 void report_init(struct report *r, const char *run_id, time_t started);
 void report_clean_up(struct report *r);
 /* Appends and returns a suite / a case (strings copied, NULL taken as "").
- * classname NULL: the suite's name with '/' turned into '.'. message NULL:
- * none. The result belongs to r. */
+ * classname NULL: the suite's name. message NULL: none. A case named like
+ * one the suite already has becomes "NAME (2)", "NAME (3)", ...: CI tools
+ * key results by classname and name. ended is set to now. The result
+ * belongs to r. */
 struct report_suite *report_add_suite(struct report *r, const char *name, time_t started);
 struct report_case *report_add_case(struct report_suite *s, const char *classname, const char *name,
                                     enum report_status status, double seconds, const char *message);
 /* Replaces c's detail (NULL: none); copied, redacted. */
 void report_case_set_detail(struct report_case *c, const char *detail);
-/* Replaces s's hostname (NULL: ""). */
+/* Replace s's hostname / drill file (NULL: ""). */
 void report_suite_set_hostname(struct report_suite *s, const char *hostname);
+void report_suite_set_file(struct report_suite *s, const char *file);
+/* A property's value, NULL when s has none of that name. */
+const char *report_property(const struct report_suite *s, const char *name);
 /* Sets a property: a name already present gets the new value in its place
  * (JUnit allows repeats, the evidence's properties object does not). */
 void report_add_property(struct report_suite *s, const char *name, const char *value);
@@ -98,15 +106,19 @@ enum drh_status report_check_run_id(const char *run_id, struct drh_err *err);
  * then goes in the element's text when there is no detail); a detail longer
  * than 1 MiB is cut, saying how much was left out. */
 enum drh_status junit_write(const struct report *r, const char *path, struct drh_err *err);
-/* Writes DIR/<run-id>.json (atomically) from r->evidence plus the suites,
- * with a SHA-256 of the file beside it (DIR/<run-id>.json.sha256, in
- * sha256sum's format). DIR is created when missing (like mkdir -p, mode
- * 0755). DRH_E_INPUT for an unsafe run id; DRH_E_INTERNAL when r->evidence
- * is not an object or uses a key evidence.c writes (run_id, drh_version,
- * started, seconds, totals, suites). *path_out (may be NULL) gets the
- * evidence file path on success; caller frees. */
-enum drh_status evidence_write(const struct report *r, const char *dir, char **path_out,
-                               struct drh_err *err);
+/* The evidence document: r->evidence (copied, redacted) between run_id,
+ * drh_version, started, seconds and totals, suites (docs/reports.md).
+ * DRH_E_INTERNAL when r->evidence is not an object or uses one of those
+ * names. *out (caller frees with json_free()) is set on success only. */
+enum drh_status evidence_document(const struct report *r, struct json **out, struct drh_err *err);
+/* Creates the run's evidence bundle directory DIR/<run-id>/ (DIR made like
+ * mkdir -p, mode 0755). The bundle itself must be new: evidence is never
+ * overwritten (DRH_E_IO with a hint). DRH_E_INPUT for an unsafe run id.
+ * *bundle_out (caller frees) gets its path. */
+enum drh_status evidence_bundle_create(const char *dir, const char *run_id, char **bundle_out,
+                                       struct drh_err *err);
+/* Writes doc as indented JSON and a newline to path, atomically. */
+enum drh_status evidence_write_json(const struct json *doc, const char *path, struct drh_err *err);
 
 /*
  * For the writers (junit.c, evidence.c).
@@ -120,6 +132,8 @@ double report_suite_seconds(const struct report_suite *s);
 double report_seconds(const struct report *r);
 /* t in UTC: "2025-11-22T02:53:20Z" with zone non-zero, else without the Z. */
 void report_format_utc(time_t t, int zone, char out[32]);
+/* t (epoch seconds) in UTC with milliseconds: "2025-11-22T02:53:20.125Z". */
+void report_format_utc_ms(double t, char out[64]);
 /* Replaces path with len bytes of data, atomically and durably: a
  * temporary file in the same directory, fsync, rename, fsync of the
  * directory. The file gets mode 0644. DRH_E_IO naming path otherwise; the

@@ -12,7 +12,7 @@ void check_ctx_init(struct check_ctx *c, const struct drill *d, const char *labe
     c->label = label;
     c->suite = suite;
     c->ev = ev;
-    snprintf(c->classname, sizeof(c->classname), "%s.%s", d->name, label);
+    snprintf(c->classname, sizeof(c->classname), "%s/%s", d->name, label);
 }
 
 void check_case(struct check_ctx *c, const char *name, enum report_status status, double seconds,

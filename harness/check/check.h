@@ -2,7 +2,7 @@
  * Drill-level checks that belong to no single resource: preflight (before
  * anything is created), posture (the backup plan and its copies) and the
  * isolation stack. Their cases go into a suite of their own, named
- * "<drill>/stack" or "<drill>/posture", with classname "<drill>.<label>".
+ * "<drill>/stack" or "<drill>/posture", with classname "<drill>/<label>".
  */
 #ifndef DRH_CHECK_H
 #define DRH_CHECK_H
@@ -16,7 +16,7 @@ struct check_ctx {
     struct side *src, *tgt;     /* opened and verified by the caller */
     struct report_suite *suite; /* where the cases go */
     const char *label;          /* "stack", "posture": the progress line's resource column */
-    char classname[128];        /* "<drill>.<label>" (check_ctx_init) */
+    char classname[128];        /* "<drill>/<label>" (check_ctx_init) */
     struct json *ev;            /* evidence object of these checks (an object; may be NULL) */
 };
 

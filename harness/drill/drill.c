@@ -7,6 +7,7 @@
 #include "drill/drill.h"
 
 #include "buf.h"
+#include "crypto.h"
 #include "drill/drill_impl.h"
 #include "json.h"
 #include "mem.h"
@@ -99,6 +100,9 @@ enum drh_status drill_load(const char *path, struct drill **out, struct drh_err 
     drill_check(&ctx, doc, d);
     if ((st = drill_report(&ctx, err)) != DRH_OK)
         goto done;
+    crypto_sha256_hex(buf_str(&text), text.len, d->sha256);
+    d->text_len = text.len;
+    d->text = buf_detach(&text);
     *out = d;
     d = NULL;
 done:
@@ -228,8 +232,19 @@ void drill_free(struct drill *d)
     for (size_t i = 0; i < d->n_resources; i++)
         s_resource_free(&d->resources[i]);
     free(d->resources);
+    for (size_t i = 0; i < d->n_controls; i++) {
+        free(d->controls[i].framework);
+        free(d->controls[i].control);
+        free(d->controls[i].title);
+    }
+    free(d->controls);
     free(d->junit);
     free(d->evidence);
+    free(d->html);
+    free(d->metrics);
+    free(d->summary);
+    free(d->signing_key_file);
+    free(d->text);
     free(d);
 }
 

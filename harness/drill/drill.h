@@ -320,8 +320,19 @@ struct drill_notify {
     long timeout;            /* seconds per notifier; default 10 */
 };
 
+/* drill.controls[i]: a control of a framework that this drill evidences,
+ * carried into the evidence for auditors. */
+struct drill_control {
+    char *framework; /* "ISO 27001:2022", "SOC 2" */
+    char *control;   /* "A.8.13", "A1.2" */
+    char *title;     /* NULL when absent */
+};
+
 struct drill {
     char *path;        /* the file it came from */
+    char *text;        /* its bytes as parsed (NUL-terminated), for the evidence bundle */
+    size_t text_len;
+    char sha256[65];   /* lowercase hex SHA-256 of text */
     char *dir;         /* its directory, for relative paths */
     char *name;        /* [A-Za-z0-9-]{1,40}: goes into identifiers */
     char *description; /* "" when absent */
@@ -337,8 +348,15 @@ struct drill {
     struct drill_posture posture;
     struct drill_schedule schedule;
     struct drill_notify notify;
-    char *junit;    /* reports.junit; NULL: none unless --junit */
-    char *evidence; /* reports.evidence dir; NULL: none unless --evidence */
+    struct drill_control *controls; /* drill.controls */
+    size_t n_controls;
+    /* reports: paths as written (relative to the drill's folder: drill_resolve) */
+    char *junit;            /* reports.junit; NULL: none unless --junit */
+    char *evidence;         /* reports.evidence dir; NULL: none unless --evidence */
+    char *html;             /* reports.html dir; NULL: none unless --html */
+    char *metrics;          /* reports.metrics file (*.prom); NULL: none unless --metrics */
+    char *summary;          /* reports.summary file (Markdown); NULL: none unless --summary */
+    char *signing_key_file; /* reports.signing_key_file; NULL: --signing-key or $DRH_SIGNING_KEY */
 };
 
 /* Reads and validates one drill file (at most 1 MiB). Every error has code

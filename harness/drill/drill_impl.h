@@ -187,6 +187,10 @@ const char *drill_article(const char *word);
 void drill_parse_kind_probe(struct drill_ctx *c, const struct json *v, const char *path,
                             struct drill_probe *p, bool efs);
 void drill_check(struct drill_ctx *c, const struct json *root, struct drill *d);
+/* The reports section, and drill.controls (drill_parse_reports.c); o is the
+ * drill section. */
+void drill_parse_reports(struct drill_ctx *c, const struct json *root, struct drill *d);
+void drill_parse_controls(struct drill_ctx *c, const struct json *o, struct drill *d);
 /* Where to point at a rule about a whole object: its key when written, else
  * the object (drill_check.c). */
 const struct json *drill_at(const struct json *obj, const char *key);

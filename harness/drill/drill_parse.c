@@ -47,6 +47,7 @@ static const struct drill_key s_drill_keys[] = {
     {"name", true, "\"name\": \"orders-nightly\""},
     {"description", false, NULL},
     {"owner", false, NULL},
+    {"controls", false, NULL},
     {NULL, false, NULL},
 };
 
@@ -203,12 +204,6 @@ static const struct drill_key s_login_keys[] = {
     {NULL, false, NULL},
 };
 
-static const struct drill_key s_reports_keys[] = {
-    {"junit", false, NULL},
-    {"evidence", false, NULL},
-    {NULL, false, NULL},
-};
-
 bool drill_text(struct drill_ctx *c, const struct json *obj, const char *path, const char *key,
                 bool (*shape)(const char *), const char *what, const char *hint, char **out)
 {
@@ -261,6 +256,7 @@ static void s_drill_section(struct drill_ctx *c, const struct json *root, struct
     drill_want_name(c, json_get(o, "name"), "drill.name", 40, &d->name);
     drill_text(c, o, "drill", "description", NULL, NULL, NULL, &d->description);
     drill_text(c, o, "drill", "owner", NULL, NULL, NULL, &d->owner);
+    drill_parse_controls(c, o, d);
 }
 
 static void s_objectives(struct drill_ctx *c, const struct json *root, struct drill *d)
@@ -664,16 +660,6 @@ static void s_needs(struct drill_ctx *c, const struct json *root, struct drill *
     }
 }
 
-static void s_reports(struct drill_ctx *c, const struct json *root, struct drill *d)
-{
-    const struct json *o;
-    if (!drill_object(c, root, "", "reports", &o) || !o)
-        return;
-    drill_check_keys(c, o, "reports", s_reports_keys);
-    drill_text(c, o, "reports", "junit", NULL, NULL, NULL, &d->junit);
-    drill_text(c, o, "reports", "evidence", NULL, NULL, NULL, &d->evidence);
-}
-
 void drill_parse(struct drill_ctx *c, const struct json *root, struct drill *d)
 {
     int teardown = DRILL_TEARDOWN_ALWAYS;
@@ -693,7 +679,7 @@ void drill_parse(struct drill_ctx *c, const struct json *root, struct drill *d)
     s_needs(c, root, d);
     if (drill_want_enum(c, json_get(root, "teardown"), "teardown", s_teardowns, &teardown))
         d->teardown = (enum drill_teardown)teardown;
-    s_reports(c, root, d);
+    drill_parse_reports(c, root, d);
     drill_parse_posture(c, root, d);
     drill_parse_ops(c, root, d);
 }

@@ -5,6 +5,7 @@
 #include "run/progress.h"
 #include "buf.h"
 #include "json.h"
+#include "log.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -35,11 +36,16 @@ static void s_line(const char *event, const char *drill, const char *resource, c
                    const char *phase, const char *status, const char *message)
 {
     double t = progress_elapsed();
+    struct buf line;
+    buf_init(&line);
+    buf_printf(&line, "[%7.1fs] %s%s%s: %s%s%s%s%s", t, drill, resource ? "/" : "",
+               resource ? resource : "", phase, status ? " " : "", status ? status : "",
+               message && *message ? ": " : "", message ? message : "");
+    /* The evidence bundle's log has every line, --quiet or not. */
+    log_capture_line(buf_str(&line));
     pthread_mutex_lock(&s_lock);
     if (!s_quiet)
-        fprintf(stderr, "[%7.1fs] %s%s%s: %s%s%s%s%s\n", t, drill, resource ? "/" : "",
-                resource ? resource : "", phase, status ? " " : "", status ? status : "",
-                message && *message ? ": " : "", message ? message : "");
+        fprintf(stderr, "%s\n", buf_str(&line));
     if (s_json) {
         struct json *o = json_new_object();
         json_add_string(o, "event", event);
@@ -59,6 +65,7 @@ static void s_line(const char *event, const char *drill, const char *resource, c
         json_free(o);
     }
     pthread_mutex_unlock(&s_lock);
+    buf_clean_up(&line);
 }
 
 static void s_vline(const char *event, const char *drill, const char *resource,

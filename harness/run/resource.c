@@ -68,11 +68,7 @@ void res_tags(const struct res_run *run, struct aws_tag tags[2])
 
 void res_iso_time(double t, char out[64])
 {
-    time_t sec = (time_t)t;
-    struct tm tm;
-    gmtime_r(&sec, &tm);
-    snprintf(out, 64, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)((t - (double)sec) * 1000));
+    report_format_utc_ms(t, out);
 }
 
 void res_ev_time(struct res_run *run, const char *key, double t)
@@ -219,6 +215,7 @@ void res_teardown(struct res_run *run, enum step_end *worst)
             *worst = e;
     }
     json_add_string(run->ev, "teardown", msg);
+    json_add_number(run->ev, "teardown_left", (double)teardown_left(run->ledger, run->r->name));
     free(msg);
 }
 
@@ -280,7 +277,7 @@ void res_begin(struct res_run *run, const char *source_arn)
     run->canary_time = -1;
     free(run->source_arn);
     run->source_arn = xstrdup(source_arn);
-    snprintf(run->classname, sizeof(run->classname), "%s.%s", run->d->name, run->r->name);
+    snprintf(run->classname, sizeof(run->classname), "%s/%s", run->d->name, run->r->name);
     res_ev_time(run, "t0", run->t0_wall);
     json_add_string(run->ev, "resource", run->r->name);
     json_add_string(run->ev, "type", drill_resource_type_name(run->r->type));

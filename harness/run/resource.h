@@ -190,5 +190,7 @@ enum step_end res_restore_job(struct res_run *run, struct aws_client *c, const s
  * summary ("3 deleted, 0 left"). */
 enum step_end teardown_run(struct ledger *l, const char *resource, struct side *src,
                            struct side *tgt, char **message, struct drh_err *err);
+/* How many of the ledger's entries of resource (NULL: all) are not gone. */
+size_t teardown_left(const struct ledger *l, const char *resource);
 
 #endif

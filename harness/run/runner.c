@@ -14,7 +14,9 @@
 #include "mem.h"
 #include "run/progress.h"
 #include "run/resource.h"
+#include "run/provenance.h"
 #include "run/runner_after.h"
+#include "run/runner_reports.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -99,10 +101,8 @@ static const char *s_verdict_name(enum runner_verdict v)
 
 static const char *s_prop(const struct report_suite *s, const char *name)
 {
-    for (size_t i = 0; i < s->n_props; i++)
-        if (strcmp(s->props[i].name, name) == 0)
-            return s->props[i].value;
-    return "-";
+    const char *v = report_property(s, name);
+    return v ? v : "-";
 }
 
 static void s_summary_row(const char *drill, const char *resource, enum runner_verdict v,
@@ -135,6 +135,23 @@ static void s_summary(const struct stack *stacks, size_t n_drills, const struct 
     }
 }
 
+/* Where each of a drill's suites ran and from which file, and its
+ * objectives beside the figures (JUnit readers see them together). */
+static void s_label_suites(const struct drill_result *dr, const struct drill *d)
+{
+    char host[256];
+    history_hostname(host, sizeof host);
+    for (size_t s = 0; s < dr->n_suites; s++) {
+        report_suite_set_hostname(dr->suites[s], host);
+        report_suite_set_file(dr->suites[s], d->path);
+        if (report_property(dr->suites[s], "rto_seconds") ||
+            report_property(dr->suites[s], "stack_rto_seconds")) {
+            report_add_propertyf(dr->suites[s], "rto_objective_seconds", "%ld", d->rto);
+            report_add_propertyf(dr->suites[s], "rpo_objective_seconds", "%ld", d->rpo);
+        }
+    }
+}
+
 /* The indices of the tasks a resource runs after (tasks of one drill are
  * consecutive from first). */
 static void s_deps(struct task *t, size_t first, const struct drill *d)
@@ -164,7 +181,9 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
     const char *suffix = strrchr(run_id, '-') ? strrchr(run_id, '-') + 1 : run_id;
     struct report rep;
     report_init(&rep, run_id, time(NULL));
+    log_capture_start();
     struct json *ev = json_new_object();
+    json_add_child(ev, "runner", provenance_runner(NULL));
     struct json *ev_drills = json_add_child(ev, "drills", json_new_array());
     struct ledger **ledgers = xcalloc(n, sizeof(*ledgers));
     char **run_ids = xcalloc(n, sizeof(*run_ids));
@@ -242,11 +261,9 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
     }
 
     /* The drill's own report paths are relative to its folder. */
-    char *junit_path = opt->junit ? xstrdup(opt->junit) : drill_resolve(drills[0], drills[0]->junit);
-    char *ev_path = opt->evidence ? xstrdup(opt->evidence)
-                                  : drill_resolve(drills[0], drills[0]->evidence);
-    const char *junit = junit_path, *evdir = ev_path;
-    char *ev_file = evdir ? xasprintf("%s/%s.json", evdir, run_id) : NULL;
+    char *junit = runner_reports_path(opt->junit, drills[0], drills[0]->junit);
+    char *evdir = runner_reports_path(opt->evidence, drills[0], drills[0]->evidence);
+    char *ev_file = evdir ? xasprintf("%s/%s/evidence.json", evdir, run_id) : NULL;
 
     /* Evidence and verdicts, in drill order; then each drill's history
      * record and notifications (which never change a verdict). */
@@ -258,8 +275,27 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
         struct json *jd = json_new_object();
         json_add_string(jd, "name", d->name);
         json_add_string(jd, "file", d->path);
+        json_add_string(jd, "file_sha256", d->sha256);
+        char *copy = runner_reports_copy_name(drills, i);
+        bool redacted = false;
+        free(runner_reports_copy_text(d, &redacted));
+        json_add_string(jd, "bundle_file", copy);
+        json_add_bool(jd, "bundle_file_redacted", redacted);
+        free(copy);
         json_add_string(jd, "run_id", run_ids[i]);
         json_add_string(jd, "owner", d->owner);
+        if (d->description && *d->description)
+            json_add_string(jd, "description", d->description);
+        struct json *controls = json_add_child(jd, "controls", json_new_array());
+        for (size_t c = 0; c < d->n_controls; c++) {
+            struct json *jc = json_push(controls, json_new_object());
+            json_add_string(jc, "framework", d->controls[c].framework);
+            json_add_string(jc, "control", d->controls[c].control);
+            if (d->controls[c].title)
+                json_add_string(jc, "title", d->controls[c].title);
+            else
+                json_add_null(jc, "title");
+        }
         json_add_number(jd, "rto_objective_seconds", (double)d->rto);
         json_add_number(jd, "rpo_objective_seconds", (double)d->rpo);
         json_add_string(jd, "source_account", d->source.account);
@@ -294,6 +330,10 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
         }
         if (runner_interrupted && dr.verdict == RUNNER_PASSED)
             dr.verdict = RUNNER_ERROR;
+        s_label_suites(&dr, d);
+        char ended_at[64];
+        report_format_utc_ms(ended, ended_at);
+        json_add_string(jd, "ended", ended_at);
         failed |= dr.verdict == RUNNER_FAILED;
         errored |= dr.verdict == RUNNER_ERROR;
         json_add_string(jd, "verdict", s_verdict_name(dr.verdict));
@@ -321,28 +361,17 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
     for (size_t i = 0; i < n; i++)
         free(warnings[i]);
     free(warnings);
-    if (junit) {
-        if (junit_write(&rep, junit, &err) != DRH_OK) {
-            log_error("%s", err.msg);
-            rc = rc ? rc : 3;
-        } else {
-            fprintf(out, "junit:    %s\n", junit);
-        }
-    }
-    if (evdir) {
-        char *path = NULL;
-        if (evidence_write(&rep, evdir, &path, &err) != DRH_OK) {
-            log_error("%s", err.msg);
-            rc = rc ? rc : 3;
-        } else {
-            fprintf(out, "evidence: %s\n", path);
-        }
-        free(path);
-    }
+    struct runner_reports_in ri = {.rep = &rep, .drills = drills, .n_drills = n,
+                                   .history = opt->history, .junit = opt->junit,
+                                   .evidence = opt->evidence, .html = opt->html,
+                                   .metrics = opt->metrics, .summary = opt->summary,
+                                   .key_pem = opt->key_pem, .key_len = opt->key_len};
+    if (runner_reports_write(&ri, out) != 0)
+        rc = rc ? rc : 3;
     fprintf(out, "run id:   %s\nresult:   %s\n", run_id,
             rc == 0 ? "PASSED" : rc == 1 ? "FAILED" : "ERROR");
-    free(junit_path);
-    free(ev_path);
+    free(junit);
+    free(evdir);
     free(ev_file);
 done:
     for (size_t t = 0; t < n_tasks; t++) {

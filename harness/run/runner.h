@@ -16,7 +16,12 @@
 
 struct runner_options {
     const char *junit;       /* --junit PATH: overrides each drill's reports.junit */
-    const char *evidence;    /* --evidence DIR */
+    const char *evidence;    /* --evidence DIR: bundles go to DIR/<run-id>/ */
+    const char *html;        /* --html DIR: DIR/<run-id>.html and DIR/index.html */
+    const char *metrics;     /* --metrics FILE.prom */
+    const char *summary;     /* --summary FILE (Markdown; $GITHUB_STEP_SUMMARY also) */
+    const char *key_pem;     /* the evidence signing key (a secret); NULL: unsigned */
+    size_t key_len;
     int concurrency;         /* resources worked on at once; 0: 4 */
     const char *run_id;      /* NULL: made from the time and random bytes */
     const char *state_dir;   /* NULL: ledger_state_dir() */

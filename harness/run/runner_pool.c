@@ -63,7 +63,7 @@ static void s_task(struct pool *p, struct task *t)
     struct res_run *run = t->run;
     struct drh_err err;
     drh_err_clear(&err);
-    snprintf(run->classname, sizeof(run->classname), "%s.%s", run->d->name, run->r->name);
+    snprintf(run->classname, sizeof(run->classname), "%s/%s", run->d->name, run->r->name);
     if (!t->stack->ready) {
         res_case(run, "stack", REPORT_SKIPPED, 0, "not run: %s", t->stack->why);
         res_skip_rest(run, NULL, 0, t->stack->why);

@@ -177,8 +177,11 @@ static void s_isolation_teardown(struct stack *s, bool all_passed)
                    progress_elapsed() - t, "%s (hint: %s)", err.msg, err.hint);
         s->verdict = runner_worse(s->verdict, e == STEP_FAILED ? RUNNER_FAILED : RUNNER_ERROR);
     }
-    if (s->ev)
+    if (s->ev) {
         json_add_string(s->ev, "isolation_teardown", msg ? msg : err.msg);
+        json_add_number(s->ev, "teardown_left",
+                        (double)teardown_left(s->ledger, ISOLATION_RESOURCE));
+    }
     free(msg);
 }
 

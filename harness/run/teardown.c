@@ -222,6 +222,16 @@ done:
     return st;
 }
 
+size_t teardown_left(const struct ledger *l, const char *resource)
+{
+    size_t left = 0;
+    for (size_t i = 0; i < ledger_count(l); i++) {
+        const struct ledger_entry *e = ledger_at(l, i);
+        left += !e->gone && (!resource || !e->resource || strcmp(e->resource, resource) == 0);
+    }
+    return left;
+}
+
 enum step_end teardown_run(struct ledger *l, const char *resource, struct side *src,
                            struct side *tgt, char **message, struct drh_err *err)
 {
@@ -267,11 +277,7 @@ enum step_end teardown_run(struct ledger *l, const char *resource, struct side *
             }
         }
     }
-    size_t left = 0;
-    for (size_t i = 0; i < ledger_count(l); i++) {
-        const struct ledger_entry *e = ledger_at(l, i);
-        left += !e->gone && (!resource || !e->resource || strcmp(e->resource, resource) == 0);
-    }
+    size_t left = teardown_left(l, resource);
     struct buf msg;
     buf_init(&msg);
     buf_printf(&msg, "%d deleted, %zu left", t.deleted, left);

@@ -37,6 +37,28 @@
  * both quotes, a control character (dropped), DEL (allowed), bytes that
  * are not UTF-8 (each becomes U+FFFD), U+FFFE (dropped), real UTF-8, a
  * CDATA end, tab, carriage return and newline. */
+/* The evidence document written into a new bundle DIR/<run-id>/evidence.json;
+ * *path (may be NULL) gets that file's path. */
+static enum drh_status s_evidence_write(const struct report *r, const char *dir, char **path,
+                                        struct drh_err *err)
+{
+    struct json *doc = NULL;
+    char *bundle = NULL;
+    enum drh_status st = evidence_document(r, &doc, err);
+    if (st == DRH_OK)
+        st = evidence_bundle_create(dir, r->run_id, &bundle, err);
+    char *file = bundle ? xasprintf("%s/evidence.json", bundle) : NULL;
+    if (st == DRH_OK)
+        st = evidence_write_json(doc, file, err);
+    if (st == DRH_OK && path)
+        *path = file;
+    else
+        free(file);
+    free(bundle);
+    json_free(doc);
+    return st;
+}
+
 static const char s_nasty[] = "rows 0 < 10 & \"quoted\" 'single' \x01"
                               "ctl \x7f"
                               "del \xff\xfe bad \xef\xbf\xbe"
@@ -187,8 +209,8 @@ static void test_model_counts_and_defaults(void)
     CU_ASSERT_EQUAL(report_suite_count(r.suites[1], REPORT_SKIPPED), 2);
     CU_ASSERT_EQUAL(report_suite_count(r.suites[2], REPORT_PASS), 0);
 
-    /* classname defaults to the suite's name, dotted; an explicit one stays. */
-    CU_ASSERT_STRING_EQUAL(r.suites[0]->cases[0]->classname, "orders-db.aurora-pg");
+    /* classname defaults to the suite's name; an explicit one stays. */
+    CU_ASSERT_STRING_EQUAL(r.suites[0]->cases[0]->classname, "orders-db/aurora-pg");
     CU_ASSERT_STRING_EQUAL(r.suites[0]->cases[3]->classname, "orders-db.teardown");
     CU_ASSERT_PTR_NULL(r.suites[0]->cases[0]->message);
     CU_ASSERT_STRING_EQUAL(r.suites[0]->cases[1]->detail, s_detail);
@@ -398,7 +420,7 @@ static void test_junit_reads_back(void)
 
     const struct xml_node *c = xml_child(s1, "testcase");
     s_expect_attr(c, "name", "restore");
-    s_expect_attr(c, "classname", "orders-db.aurora-pg");
+    s_expect_attr(c, "classname", "orders-db/aurora-pg");
     s_expect_attr(c, "time", "612.346");
     CU_ASSERT_PTR_NULL(xml_first_child(c)); /* a pass has no children */
     c = xml_next(c);
@@ -565,8 +587,8 @@ static void test_evidence_fields(void)
     CU_ASSERT_EQUAL_FATAL(json_parse(runner, strlen(runner), &r.evidence, &err), DRH_OK);
 
     char *path = NULL;
-    CU_ASSERT_EQUAL_FATAL(evidence_write(&r, dir, &path, &err), DRH_OK);
-    char *want_path = xasprintf("%s/evidence/orders-db/%s.json", t->dir, S_RUN_ID);
+    CU_ASSERT_EQUAL_FATAL(s_evidence_write(&r, dir, &path, &err), DRH_OK);
+    char *want_path = xasprintf("%s/evidence/orders-db/%s/evidence.json", t->dir, S_RUN_ID);
     CU_ASSERT_STRING_EQUAL(path, want_path);
     char *sub = xasprintf("%s/evidence/orders-db", t->dir);
     CU_ASSERT(s_is_dir(sub));
@@ -642,62 +664,37 @@ static void test_evidence_fields(void)
     testenv_free(t);
 }
 
-static void test_evidence_checksum(void)
+/* A bundle is made once: a second run of the same id is refused, and the
+ * first one's evidence is left as it was. */
+static void test_evidence_bundle_once(void)
 {
     struct testenv *t = testenv_new();
     struct report r;
     struct drh_err err;
     s_build(&r);
     char *path = NULL;
-    CU_ASSERT_EQUAL_FATAL(evidence_write(&r, t->dir, &path, &err), DRH_OK);
-    /* Written twice: the second replaces the first, nothing is left over. */
-    r.seconds = 1.25;
-    free(path);
-    path = NULL;
-    CU_ASSERT_EQUAL_FATAL(evidence_write(&r, t->dir, &path, &err), DRH_OK);
-
-    struct buf file;
-    buf_init(&file);
-    CU_ASSERT_FATAL(test_read_into(path, &file));
-    CU_ASSERT(file.len > 0 && file.data[file.len - 1] == '\n');
-    CU_ASSERT_PTR_NOT_NULL(strstr(file.data, "1.25"));
-    char hex[CRYPTO_SHA256_HEX_LEN + 1];
-    crypto_sha256_hex(file.data, file.len, hex);
-    char *sum_path = xasprintf("%s.sha256", path);
-    char *sum = test_read_file(sum_path);
-    char *want = xasprintf("%s  %s.json\n", hex, S_RUN_ID);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(sum);
-    CU_ASSERT_STRING_EQUAL(sum, want);
-
+    CU_ASSERT_EQUAL_FATAL(s_evidence_write(&r, t->dir, &path, &err), DRH_OK);
+    struct buf first;
+    buf_init(&first);
+    CU_ASSERT_FATAL(test_read_into(path, &first));
+    CU_ASSERT(first.len > 0 && first.data[first.len - 1] == '\n');
     struct stat st;
     CU_ASSERT(stat(path, &st) == 0 && (st.st_mode & 0777) == 0644);
+
+    r.seconds = 1.25;
+    drh_err_clear(&err);
+    CU_ASSERT_EQUAL(s_evidence_write(&r, t->dir, NULL, &err), DRH_E_IO);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "already exists"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.hint, "never overwritten"));
+    struct buf again;
+    buf_init(&again);
+    CU_ASSERT_FATAL(test_read_into(path, &again));
+    CU_ASSERT(again.len == first.len && memcmp(again.data, first.data, first.len) == 0);
     char *names = s_listing(t->dir);
-    char *want_names = xasprintf("%s.json %s.json.sha256", S_RUN_ID, S_RUN_ID);
-    CU_ASSERT_STRING_EQUAL(names, want_names);
-
-    /* What an auditor runs; skipped where coreutils is missing. */
-    if (system("command -v sha256sum >/dev/null 2>&1") == 0) {
-        char *cmd = xasprintf("cd '%s' && sha256sum -c --quiet '%s.json.sha256' >/dev/null 2>&1",
-                              t->dir, S_RUN_ID);
-        CU_ASSERT_EQUAL(system(cmd), 0);
-        free(cmd);
-        /* and it notices a change */
-        FILE *f = fopen(path, "ab");
-        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-        fputs(" ", f);
-        fclose(f);
-        cmd = xasprintf("cd '%s' && sha256sum -c --quiet '%s.json.sha256' >/dev/null 2>&1", t->dir,
-                        S_RUN_ID);
-        CU_ASSERT_NOT_EQUAL(system(cmd), 0);
-        free(cmd);
-    }
-
-    free(want_names);
+    CU_ASSERT_STRING_EQUAL(names, S_RUN_ID);
     free(names);
-    free(want);
-    free(sum);
-    free(sum_path);
-    buf_clean_up(&file);
+    buf_clean_up(&again);
+    buf_clean_up(&first);
     free(path);
     report_clean_up(&r);
     testenv_free(t);
@@ -710,12 +707,12 @@ static void test_evidence_minimal_and_mode(void)
     struct drh_err err;
     report_init(&r, "bare", 0);
     char *dir = xasprintf("%s/a/b/c", t->dir);
-    CU_ASSERT_EQUAL_FATAL(evidence_write(&r, dir, NULL, &err), DRH_OK);
+    CU_ASSERT_EQUAL_FATAL(s_evidence_write(&r, dir, NULL, &err), DRH_OK);
     mode_t mask = umask(022);
     umask(mask);
     struct stat st;
     CU_ASSERT(stat(dir, &st) == 0 && (st.st_mode & 0777) == (0755 & ~mask));
-    char *path = xasprintf("%s/bare.json", dir);
+    char *path = xasprintf("%s/bare/evidence.json", dir);
     struct json *j = s_read_json(path);
     CU_ASSERT_PTR_NOT_NULL_FATAL(j);
     const char *keys[] = {"run_id", "drh_version", "started", "seconds", "totals", "suites"};
@@ -746,7 +743,7 @@ static void test_evidence_refuses(void)
         drh_err_clear(&err);
         static char untouched[] = "untouched";
         char *path = untouched;
-        if (evidence_write(&r, dir, &path, &err) != DRH_E_INPUT)
+        if (s_evidence_write(&r, dir, &path, &err) != DRH_E_INPUT)
             TEST_FAILF("run id '%s' accepted", bad_ids[i]);
         CU_ASSERT_PTR_EQUAL(path, untouched); /* written only on success */
         report_clean_up(&r);
@@ -758,25 +755,25 @@ static void test_evidence_refuses(void)
     char *under = xasprintf("%s/sub", blocker);
     report_init(&r, "ok", S_STARTED);
     drh_err_clear(&err);
-    CU_ASSERT_EQUAL(evidence_write(&r, under, NULL, &err), DRH_E_IO);
+    CU_ASSERT_EQUAL(s_evidence_write(&r, under, NULL, &err), DRH_E_IO);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, under));
     CU_ASSERT_NOT_EQUAL(err.hint[0], '\0');
     drh_err_clear(&err);
-    CU_ASSERT_EQUAL(evidence_write(&r, blocker, NULL, &err), DRH_E_IO);
+    CU_ASSERT_EQUAL(s_evidence_write(&r, blocker, NULL, &err), DRH_E_IO);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, blocker));
     drh_err_clear(&err);
-    CU_ASSERT_EQUAL(evidence_write(&r, "", NULL, &err), DRH_E_INPUT);
+    CU_ASSERT_EQUAL(s_evidence_write(&r, "", NULL, &err), DRH_E_INPUT);
 
     /* the runner may not overwrite drh's own members, nor hand a non-object */
     const char *clash = "{\"suites\": []}";
     CU_ASSERT_EQUAL_FATAL(json_parse(clash, strlen(clash), &r.evidence, &err), DRH_OK);
     drh_err_clear(&err);
-    CU_ASSERT_EQUAL(evidence_write(&r, dir, NULL, &err), DRH_E_INTERNAL);
+    CU_ASSERT_EQUAL(s_evidence_write(&r, dir, NULL, &err), DRH_E_INTERNAL);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "'suites'"));
     json_free(r.evidence);
     r.evidence = json_new_array();
     drh_err_clear(&err);
-    CU_ASSERT_EQUAL(evidence_write(&r, dir, NULL, &err), DRH_E_INTERNAL);
+    CU_ASSERT_EQUAL(s_evidence_write(&r, dir, NULL, &err), DRH_E_INTERNAL);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "array"));
     report_clean_up(&r);
 
@@ -982,7 +979,7 @@ static const struct test_case cases[] = {
     {"junit: replaces atomically, refuses a missing directory",
      test_junit_replaces_and_refuses_missing_dir},
     {"evidence: every field, read back", test_evidence_fields},
-    {"evidence: sha256 sidecar verifies", test_evidence_checksum},
+    {"evidence: a bundle is made once, never overwritten", test_evidence_bundle_once},
     {"evidence: bare report, mkdir -p with 0755", test_evidence_minimal_and_mode},
     {"evidence: bad run id, unwritable dir, reserved members", test_evidence_refuses},
     {"xml_validate_file: a small schema, errors with lines", test_validate_small_schema},

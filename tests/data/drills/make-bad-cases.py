@@ -90,7 +90,17 @@ case('unknown-top-key', sub(B, ('"source": {', '<@>"sources": {')), "unknown top
 case('unknown-key-close', sub(B, ('"account": "222222222222"', '<@>"acount": "222222222222"')), "unknown key 'acount' in target", "did you mean 'account'?")
 case('unknown-key-far', sub(B, ('"vault": "dr-vault",', '"vault": "dr-vault",\n    <@>"colour": "blue",')), "unknown key 'colour' in target",
      'target takes: account, region, profile')
-case('unknown-key-reports', sub(B, ('  ]\n}', '  ],\n  "reports": { <@>"html": "r.html" }\n}')), "unknown key 'html' in reports", 'reports takes: junit, evidence')
+case('unknown-key-reports', sub(B, ('  ]\n}', '  ],\n  "reports": { <@>"htm": "r.html" }\n}')), "unknown key 'htm' in reports", "did you mean 'html'?")
+case('reports-metrics-not-prom', sub(B, ('  ]\n}', '  ],\n  "reports": { "metrics": <@>"drh.txt" }\n}')),
+     "reports.metrics: 'drh.txt' is not a file name ending in .prom", 'textfile collector reads only *.prom')
+case('controls-not-array', sub(B, ('"drill": { "name": "unit-drill" }', '"drill": { "name": "unit-drill", "controls": <@>"A.8.13" }')),
+     'drill.controls: expected array, got string')
+case('controls-missing-framework', sub(B, ('"drill": { "name": "unit-drill" }', '"drill": { "name": "unit-drill", "controls": [<@>{ "control": "A.8.13" }] }')),
+     "missing required key 'framework' in drill.controls[0]", 'ISO 27001:2022')
+case('controls-unknown-key', sub(B, ('"drill": { "name": "unit-drill" }', '"drill": { "name": "unit-drill", "controls": [{ "framework": "SOC 2", "control": "A1.2", <@>"titel": "x" }] }')),
+     "unknown key 'titel' in drill.controls[0]", "did you mean 'title'?")
+case('controls-twice', sub(B, ('"drill": { "name": "unit-drill" }', '"drill": { "name": "unit-drill", "controls": [{ "framework": "SOC 2", "control": "A1.2" }, { "framework": "SOC 2", <@>"control": "A1.2" }] }')),
+     'drill.controls[1]: SOC 2 A1.2 is listed twice (also drill.controls[0])', 'list each control once')
 case('missing-drill-name', sub(B, ('"drill": { "name": "unit-drill" }', '"drill": <@>{ "description": "x" }')), "missing required key 'name' in drill",
      'add "name"')
 case('missing-target', '<@>' + sub(B, ('''  "target": {
