@@ -34,18 +34,6 @@
  * helps nobody, and libxml2 refuses text nodes over 10 MB by default. */
 #define JUNIT_DETAIL_MAX (1024 * 1024)
 
-/* The length of text cut to at most max bytes, on a UTF-8 character
- * boundary (invalid bytes are replaced later anyway). */
-static size_t s_cut_len(const char *text, size_t len, size_t max)
-{
-    if (len <= max)
-        return len;
-    size_t n = max;
-    for (int back = 0; back < 3 && n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80; back++)
-        n--;
-    return n;
-}
-
 static void s_attr(struct buf *b, const char *name, const char *value)
 {
     buf_printf(b, " %s=\"", name);
@@ -67,7 +55,7 @@ static void s_attr_count(struct buf *b, const char *name, size_t n)
 static void s_body(struct buf *b, const char *text)
 {
     size_t len = strlen(text);
-    size_t keep = s_cut_len(text, len, JUNIT_DETAIL_MAX);
+    size_t keep = report_cut_len(text, len, JUNIT_DETAIL_MAX);
     if (keep == len) {
         xml_escape(b, text);
         return;
@@ -88,7 +76,7 @@ static void s_outcome(struct buf *b, const struct report_case *c)
     int was_cut = 0;
     if (message) {
         size_t len = strlen(message);
-        size_t keep = s_cut_len(message, len, JUNIT_MESSAGE_MAX);
+        size_t keep = report_cut_len(message, len, JUNIT_MESSAGE_MAX);
         if (keep < len) {
             char *head = xstrndup(message, keep);
             cut = xasprintf("%s...", head);

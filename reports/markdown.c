@@ -71,17 +71,6 @@ void markdown_duration(double seconds, char out[48])
         snprintf(out, 48, "%llu%s", first, name[i]);
 }
 
-/* The length of text cut to at most max bytes on a UTF-8 boundary. */
-static size_t s_cut_len(const char *text, size_t len, size_t max)
-{
-    if (len <= max)
-        return len;
-    size_t cut = max;
-    while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
-        cut--;
-    return cut;
-}
-
 void markdown_cell(struct buf *b, const char *text, size_t max)
 {
     if (!text || !*text) {
@@ -89,7 +78,7 @@ void markdown_cell(struct buf *b, const char *text, size_t max)
         return;
     }
     size_t len = strlen(text);
-    size_t n = s_cut_len(text, len, max);
+    size_t n = report_cut_len(text, len, max);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)text[i];
         if (c == '<')

@@ -289,6 +289,16 @@ void report_format_utc_ms(double t, char out[64])
     snprintf(out, 64, "%s.%03dZ", when, ms < 0 ? 0 : ms > 999 ? 999 : ms);
 }
 
+size_t report_cut_len(const char *text, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    size_t n = max;
+    for (int back = 0; back < 3 && n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80; back++)
+        n--;
+    return n;
+}
+
 /* The directory part of path: "." for "x", "/" for "/x". Caller frees. */
 static char *s_dir_of(const char *path)
 {

@@ -134,6 +134,9 @@ double report_seconds(const struct report *r);
 void report_format_utc(time_t t, int zone, char out[32]);
 /* t (epoch seconds) in UTC with milliseconds: "2025-11-22T02:53:20.125Z". */
 void report_format_utc_ms(double t, char out[64]);
+/* The length of text (len bytes) cut to at most max bytes on a UTF-8
+ * character boundary: len itself when it fits. */
+size_t report_cut_len(const char *text, size_t len, size_t max);
 /* Replaces path with len bytes of data, atomically and durably: a
  * temporary file in the same directory, fsync, rename, fsync of the
  * directory. The file gets mode 0644. DRH_E_IO naming path otherwise; the

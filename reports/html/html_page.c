@@ -6,6 +6,7 @@
 #include "reports/html/html_impl.h"
 
 #include "mem.h"
+#include "reports/report.h"
 #include "xml.h"
 
 #include <math.h>
@@ -82,17 +83,6 @@ void html_text(struct buf *b, const char *s)
     xml_escape(b, s);
 }
 
-/* The length of s cut to at most max bytes on a character boundary. */
-static size_t s_cut_len(const char *s, size_t len, size_t max)
-{
-    if (len <= max)
-        return len;
-    size_t n = max;
-    for (int back = 0; back < 3 && n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80; back++)
-        n--;
-    return n;
-}
-
 static void s_escape_n(struct buf *b, const char *s, size_t n)
 {
     char *head = xstrndup(s, n);
@@ -104,7 +94,7 @@ void html_text_cut(struct buf *b, const char *s, size_t max)
 {
     if (!s)
         return;
-    size_t len = strlen(s), n = s_cut_len(s, len, max);
+    size_t len = strlen(s), n = report_cut_len(s, len, max);
     if (n == len) {
         xml_escape(b, s);
         return;
@@ -120,7 +110,7 @@ void html_text_short(struct buf *b, const char *s, size_t max)
 {
     if (!s)
         return;
-    size_t len = strlen(s), n = s_cut_len(s, len, max);
+    size_t len = strlen(s), n = report_cut_len(s, len, max);
     if (n == len) {
         xml_escape(b, s);
         return;
