@@ -48,29 +48,6 @@ struct s_fig {
     double v;
 };
 
-void markdown_duration(double seconds, char out[48])
-{
-    static const unsigned long long unit[] = {86400, 3600, 60, 1};
-    static const char *const name[] = {"d", "h", "m", "s"};
-    if (!isfinite(seconds) || seconds < 0)
-        seconds = 0;
-    if (seconds < 60) {
-        snprintf(out, 48, "%.1fs", seconds);
-        return;
-    }
-    if (seconds > 1e15) /* far past any drill, and safe to round */
-        seconds = 1e15;
-    unsigned long long t = (unsigned long long)llround(seconds);
-    size_t i = 0;
-    while (t < unit[i])
-        i++;
-    unsigned long long first = t / unit[i], second = (t % unit[i]) / unit[i + 1];
-    if (second)
-        snprintf(out, 48, "%llu%s %llu%s", first, name[i], second, name[i + 1]);
-    else
-        snprintf(out, 48, "%llu%s", first, name[i]);
-}
-
 void markdown_cell(struct buf *b, const char *text, size_t max)
 {
     if (!text || !*text) {
@@ -108,15 +85,15 @@ static struct s_fig s_fig(const struct json *obj, const char *key)
     return f;
 }
 
-/* "2.9s", or "13h 53m (50000s)" from a minute on. */
+/* "2.9 s", or "13 h 53 m (50000s)" from a minute on. */
 static void s_seconds(struct buf *b, struct s_fig f)
 {
-    char human[48];
+    char human[32];
     if (!f.has) {
         buf_puts(b, "—");
         return;
     }
-    markdown_duration(f.v, human);
+    report_format_seconds(f.v, human);
     if (f.v < 60)
         buf_puts(b, human);
     else

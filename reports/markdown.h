@@ -40,10 +40,6 @@ enum drh_status markdown_write(const struct json *doc, const char *path, bool ap
 /*
  * For the writers and tests.
  */
-/* seconds in human units, the two largest that are not zero: "2m 3s",
- * "13h 53m", "1d", "2.9s" (one decimal under a minute), "0.0s" for a
- * negative, NaN or infinite figure. */
-void markdown_duration(double seconds, char out[48]);
 /* Appends text escaped for a Markdown table cell: '|', '\\', '`', '*',
  * '_', '~', '[', ']' backslash-escaped; '<', '>', '&' as entities; a
  * newline as <br>; tab as a space; other control characters dropped.

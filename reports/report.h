@@ -134,6 +134,10 @@ double report_seconds(const struct report *r);
 void report_format_utc(time_t t, int zone, char out[32]);
 /* t (epoch seconds) in UTC with milliseconds: "2025-11-22T02:53:20.125Z". */
 void report_format_utc_ms(double t, char out[64]);
+/* Seconds for people: "0.044 s", "2.9 s", "4 m 10 s", "13 h 53 m",
+ * "2 d 3 h" (the two largest units, the second left out when 0); "–" when
+ * negative, NaN or infinite. For the HTML page and the Markdown summary. */
+void report_format_seconds(double s, char out[32]);
 /* The length of text (len bytes) cut to at most max bytes on a UTF-8
  * character boundary: len itself when it fits. */
 size_t report_cut_len(const char *text, size_t len, size_t max);

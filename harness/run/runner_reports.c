@@ -41,8 +41,8 @@ char *runner_reports_path(const char *option, const struct drill *d, const char 
 }
 
 enum drh_status runner_reports_key(const struct drill *d, const char *evidence,
-                                   const char *key_file, bool options_only, char **key,
-                                   size_t *len, struct drh_err *err)
+                                   const char *key_file, bool options_only, char **key, size_t *len,
+                                   struct drh_err *err)
 {
     *key = NULL;
     *len = 0;
@@ -134,9 +134,8 @@ static struct history_record *s_trend(struct history_store *h, struct drill *con
     return all;
 }
 
-static int s_bundle(const struct runner_reports_in *in, const struct json *doc,
-                    const char *evdir, const struct history_record *trend, size_t n_trend,
-                    FILE *out)
+static int s_bundle(const struct runner_reports_in *in, const struct json *doc, const char *evdir,
+                    const struct history_record *trend, size_t n_trend, FILE *out)
 {
     struct drh_err err;
     drh_err_clear(&err);
@@ -274,8 +273,8 @@ int runner_reports_write(const struct runner_reports_in *in, FILE *out)
         rc = 3;
     history_records_free(trend, n_trend);
 done:
-    if (!evdir)
-        free(log_capture_stop(NULL));
+    /* The bundle stopped the capture when it wrote drh.log; otherwise stop it here. */
+    free(log_capture_stop(NULL));
     json_free(doc);
     free(junit);
     free(evdir);

@@ -266,7 +266,7 @@ void html_suite_cases(struct buf *b, const struct html_run *run, size_t i)
         char at[40] = "", secs[32];
         if (t > 0 && run->t0 > 0)
             snprintf(at, sizeof at, "+%.3f s", t - run->t0);
-        html_fmt_seconds(html_figure(c, "seconds"), secs);
+        report_format_seconds(html_figure(c, "seconds"), secs);
         buf_printf(b, "<tr class=\"%s\"><td>", cls);
         html_text_cut(b, json_get_string(c, "name"), HTML_MESSAGE_MAX);
         buf_printf(b, "</td><td><span class=\"badge %s\">", cls);

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "history/history.h"
+#include "reports/report.h"
 #include "json.h"
 
 #include <stddef.h>
@@ -42,9 +43,6 @@ void html_text_short(struct buf *b, const char *s, size_t max);
 const char *html_class(const char *status);
 /* The colour of that class. */
 const char *html_colour(const char *cls);
-/* Seconds for people: "0.044 s", "2.9 s", "4 m 10 s", "13 h 53 m",
- * "2 d 3 h"; "–" when negative, NaN or infinite. */
-void html_fmt_seconds(double s, char out[32]);
 /* Epoch seconds as "2026-11-22 07:32:35 UTC"; "–" when <= 0. */
 void html_fmt_time(double epoch, char out[40]);
 

@@ -53,10 +53,10 @@ static int s_by_drill(const void *a, const void *b)
 static void s_figure(struct buf *b, double v, double objective)
 {
     char s[32], o[32];
-    html_fmt_seconds(v, s);
+    report_format_seconds(v, s);
     buf_printf(b, "<td class=\"num\">%s", s);
     if (v >= 0 && objective > 0) {
-        html_fmt_seconds(objective, o);
+        report_format_seconds(objective, o);
         if (v > objective)
             buf_printf(b, " <span class=\"missed\">MISSED</span> <span class=\"muted\">/ %s</span>",
                        o);

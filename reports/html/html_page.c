@@ -143,33 +143,6 @@ const char *html_colour(const char *cls)
     return HTML_SKIP;
 }
 
-void html_fmt_seconds(double s, char out[32])
-{
-    if (!isfinite(s) || s < 0) {
-        snprintf(out, 32, "\xe2\x80\x93");
-        return;
-    }
-    if (s < 1)
-        snprintf(out, 32, "%.3f s", s);
-    else if (s < 60)
-        snprintf(out, 32, "%.1f s", s);
-    else if (s < 1e9) {
-        /* the two largest units, the second left out when 0 */
-        static const struct {
-            double size;
-            const char *name;
-        } units[] = {{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
-        size_t u = s >= 86400 ? 0 : s >= 3600 ? 1 : 2;
-        long big = (long)(s / units[u].size);
-        long small = (long)(fmod(s, units[u].size) / units[u + 1].size);
-        if (small)
-            snprintf(out, 32, "%ld %s %ld %s", big, units[u].name, small, units[u + 1].name);
-        else
-            snprintf(out, 32, "%ld %s", big, units[u].name);
-    } else
-        snprintf(out, 32, "%.3g s", s);
-}
-
 void html_fmt_time(double epoch, char out[40])
 {
     struct tm tm;

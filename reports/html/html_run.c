@@ -109,7 +109,7 @@ static void s_header(struct buf *b, const struct html_run *run, const char *verd
     s_meta(b, "Started", t);
     html_fmt_time(ended, t);
     s_meta(b, "Ended", t);
-    html_fmt_seconds(seconds, s);
+    report_format_seconds(seconds, s);
     s_meta(b, "Duration", s);
     s_runner(b, json_get(doc, "runner"));
     s_meta(b, "drh version", json_get_string(doc, "drh_version"));
@@ -203,8 +203,8 @@ static void s_contents(struct buf *b, const struct json *doc)
     for (const struct json *d = json_first(json_get(doc, "drills")); d; d = json_next(d), i++) {
         const char *v = json_get_string(d, "verdict");
         char rto[32], rpo[32];
-        html_fmt_seconds(html_figure(d, "rto_objective_seconds"), rto);
-        html_fmt_seconds(html_figure(d, "rpo_objective_seconds"), rpo);
+        report_format_seconds(html_figure(d, "rto_objective_seconds"), rto);
+        report_format_seconds(html_figure(d, "rpo_objective_seconds"), rpo);
         buf_printf(b, "<tr class=\"%s\"><td><a href=\"#d-%zu\">", html_class(v), i);
         html_text(b, json_get_string(d, "name"));
         buf_printf(b, "</a></td><td><span class=\"badge %s\">", html_class(v));

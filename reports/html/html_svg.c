@@ -135,8 +135,8 @@ void html_svg_bars(struct buf *b, const char *what, const struct html_bar *bars,
         int known = r->objective > 0 && isfinite(r->objective);
         int missed = has && known && r->value > r->objective;
         char v[32], o[32], text[160];
-        html_fmt_seconds(r->value, v);
-        html_fmt_seconds(r->objective, o);
+        report_format_seconds(r->value, v);
+        report_format_seconds(r->objective, o);
         if (!has)
             snprintf(text, sizeof text, "no %s measured", what);
         else if (!known)
@@ -209,8 +209,8 @@ void html_svg_gantt(struct buf *b, const struct html_gantt_row *rows, size_t n)
             const char *cls = html_class(s->status);
             double x = x0 + s->start / span * pw;
             char from[32], len[32];
-            html_fmt_seconds(s->start, from);
-            html_fmt_seconds(s->seconds, len);
+            report_format_seconds(s->start, from);
+            report_format_seconds(s->seconds, len);
             if (s->timed && s->seconds > 0) {
                 double w = s->seconds / span * pw;
                 buf_printf(b,
@@ -275,7 +275,7 @@ static void s_mark(struct buf *b, const struct html_point *p, double x, double y
                    cls, x - 4.5, y - 4.5, c);
     char when[40], rto[32];
     html_fmt_time(p->when, when);
-    html_fmt_seconds(p->rto, rto);
+    report_format_seconds(p->rto, rto);
     buf_puts(b, "<title>");
     html_text(b, p->run_id);
     buf_printf(b, " \xc2\xb7 %s \xc2\xb7 RTO %s \xc2\xb7 ", when, rto);
@@ -360,7 +360,7 @@ void html_svg_trend(struct buf *b, const char *drill, const struct html_point *p
     }
     if (open) {
         char o[32];
-        html_fmt_seconds(last_obj, o);
+        report_format_seconds(last_obj, o);
         buf_printf(b,
                    "H%.1f\" fill=\"none\" stroke=\"" HTML_INK
                    "\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>",

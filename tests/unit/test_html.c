@@ -518,12 +518,14 @@ static void test_format(void)
     static const struct {
         double s;
         const char *want;
-    } cases[] = {{0, "0.000 s"},      {0.044, "0.044 s"},  {2.9157, "2.9 s"},    {59.96, "60.0 s"},
-                 {250, "4 m 10 s"},   {3600, "1 h"},       {50000, "13 h 53 m"}, {86400, "1 d"},
-                 {183600, "2 d 3 h"}, {-1, "\xe2\x80\x93"}};
+    } cases[] = {{0, "0.000 s"},       {0.044, "0.044 s"},    {2.9157, "2.9 s"},
+                 {59.96, "60.0 s"},    {250, "4 m 10 s"},     {3600, "1 h"},
+                 {50000, "13 h 53 m"}, {86400, "1 d"},        {183600, "2 d 3 h"},
+                 {-1, "\xe2\x80\x93"}, {NAN, "\xe2\x80\x93"}, {INFINITY, "\xe2\x80\x93"},
+                 {3661, "1 h 1 m"},    {1e300, "1e+300 s"}};
     char out[32];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        html_fmt_seconds(cases[i].s, out);
+        report_format_seconds(cases[i].s, out);
         if (strcmp(out, cases[i].want) != 0)
             TEST_FAILF("%g s: got '%s', expected '%s'", cases[i].s, out, cases[i].want);
     }
