@@ -68,11 +68,15 @@ static const char s_run_usage[] =
     "notifier is reported and never changes the exit code.\n"
     "\n"
     "Progress goes to stderr: a line per phase with the elapsed time, a heartbeat\n"
-    "every 30 s while a job runs. SIGINT/SIGTERM stop waiting and tear down; a\n"
-    "second signal stops teardown too (finish it with drh teardown --run ID).\n"
+    "every 30 s while a job runs. Every wait ends by its step's timeout and the\n"
+    "drill's (the drill file's \"timeouts\": drill defaults to the RTO, copy and\n"
+    "restore 6h, available 2h, teardown 1h). SIGINT/SIGTERM stop waiting, tear\n"
+    "down, report, and exit 130/143; a second signal stops at once and leaves the\n"
+    "ledger (finish it with drh teardown --run ID).\n"
     "\n"
     "exit codes: 0 every check passed, 1 a drill failed (a job failed, a probe\n"
-    "failed, RTO or RPO missed), 2 bad usage or drill file, 3 environment error.\n"
+    "failed, RTO or RPO missed, a wait timed out), 2 bad usage or drill file,\n"
+    "3 environment error, 130/143 stopped by SIGINT/SIGTERM (after teardown).\n"
     "\n"
     "example:\n"
     "  drh run drills/examples/aurora-postgresql-backup-copy.json --junit drill.xml\n";
@@ -311,6 +315,10 @@ static int s_teardown(int argc, char **argv)
                    run_id, ledger_count(l), ledger_pending(l));
     enum step_end e = teardown_run(l, NULL, src, tgt, &msg, &err);
     printf("teardown of run %s: %s\n", run_id, msg);
+    struct drh_err end_err;
+    drh_err_clear(&end_err);
+    if (ledger_end(l, "teardown", &end_err) != DRH_OK)
+        log_warn("%s", end_err.msg);
     rc = e == STEP_OK ? 0 : cli_fail(&err) == 2 ? 2 : 3;
 done:
     free(msg);

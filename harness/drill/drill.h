@@ -320,6 +320,21 @@ struct drill_notify {
     long timeout;            /* seconds per notifier; default 10 */
 };
 
+/* timeouts: how long drh waits. Each wait of a step ends by the step's
+ * timeout (counted from the step's start) and by the drill's (counted from
+ * the run's start); teardown has its own, counted from its start, so it
+ * still runs after the drill's has passed. Seconds. */
+struct drill_timeouts {
+    long drill;     /* default: objectives.rto (waiting past it cannot pass) */
+    long copy;      /* a copy job, an AMI copy; default 6h */
+    long restore;   /* a restore job, a launch; default 6h */
+    long available; /* the restored thing coming up: available, mounted, a login; default 2h */
+    long teardown;  /* the whole teardown of a resource or of the stack; default 1h */
+};
+#define DRILL_DEFAULT_STEP_TIMEOUT (6L * 3600)
+#define DRILL_DEFAULT_AVAILABLE_TIMEOUT (2L * 3600)
+#define DRILL_DEFAULT_TEARDOWN_TIMEOUT (1L * 3600)
+
 /* drill.controls[i]: a control of a framework that this drill evidences,
  * carried into the evidence for auditors. */
 struct drill_control {
@@ -348,6 +363,7 @@ struct drill {
     struct drill_posture posture;
     struct drill_schedule schedule;
     struct drill_notify notify;
+    struct drill_timeouts timeouts;
     struct drill_control *controls; /* drill.controls */
     size_t n_controls;
     /* reports: paths as written (relative to the drill's folder: drill_resolve) */

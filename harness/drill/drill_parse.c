@@ -40,6 +40,7 @@ static const struct drill_key s_top_keys[] = {
     {"posture", false, NULL},
     {"schedule", false, NULL},
     {"notify", false, NULL},
+    {"timeouts", false, NULL},
     {NULL, false, NULL},
 };
 

@@ -1,7 +1,7 @@
 /*
  * The keys that say how a drill is operated rather than what it restores:
- * the top-level schedule (when drh due / run --due run it) and notify (who
- * hears of its result), and a resource's canary section (where drh canary
+ * the top-level schedule (when drh due / run --due run it), notify (who
+ * hears of its result), timeouts (how long each wait may last), and a resource's canary section (where drh canary
  * writes its canaries in production). The expression and the time zone are
  * checked by the scheduler itself (sched/schedule.h), so the loader and
  * drh due agree on what a schedule means.
@@ -31,6 +31,10 @@ static const struct drill_key s_notify_keys[] = {
     {"webhook", false, NULL},
     {"timeout", false, NULL},
     {NULL, false, NULL},
+};
+static const struct drill_key s_timeout_keys[] = {
+    {"drill", false, NULL},     {"copy", false, NULL},     {"restore", false, NULL},
+    {"available", false, NULL}, {"teardown", false, NULL}, {NULL, false, NULL},
 };
 static const struct drill_key s_sns_keys[] = {
     {"topic_arn", true, "\"topic_arn\": \"arn:aws:sns:us-east-1:111111111111:SharingNotifications\""},
@@ -258,10 +262,28 @@ void drill_parse_canary(struct drill_ctx *c, const struct json *rv, const char *
     }
 }
 
+/* Called after the objectives: the drill's timeout defaults to the RTO. */
+static void s_timeouts(struct drill_ctx *c, const struct json *root, struct drill *d)
+{
+    struct drill_timeouts *t = &d->timeouts;
+    *t = (struct drill_timeouts){d->rto, DRILL_DEFAULT_STEP_TIMEOUT, DRILL_DEFAULT_STEP_TIMEOUT,
+                                 DRILL_DEFAULT_AVAILABLE_TIMEOUT, DRILL_DEFAULT_TEARDOWN_TIMEOUT};
+    const struct json *o;
+    if (!drill_object(c, root, "", "timeouts", &o) || !o)
+        return;
+    drill_check_keys(c, o, "timeouts", s_timeout_keys);
+    drill_want_duration(c, json_get(o, "drill"), "timeouts.drill", &t->drill);
+    drill_want_duration(c, json_get(o, "copy"), "timeouts.copy", &t->copy);
+    drill_want_duration(c, json_get(o, "restore"), "timeouts.restore", &t->restore);
+    drill_want_duration(c, json_get(o, "available"), "timeouts.available", &t->available);
+    drill_want_duration(c, json_get(o, "teardown"), "timeouts.teardown", &t->teardown);
+}
+
 void drill_parse_ops(struct drill_ctx *c, const struct json *root, struct drill *d)
 {
     s_schedule(c, root, d);
     s_notify(c, root, d);
+    s_timeouts(c, root, d);
 }
 
 /* A canary section (other than s3's, which reads itself back) needs a

@@ -53,10 +53,10 @@ static enum drh_status s_snapshots(struct ec2_run *run, struct aws_client *c, co
             st = ledger_created(run->res.ledger, LEDGER_EC2_SNAPSHOT, im.snapshots[i], NULL, NULL,
                                 err);
     }
-    struct aws_tag tags[2];
+    struct aws_tag tags[RES_TAG_COUNT];
     res_tags(&run->res, tags);
     if (st == DRH_OK)
-        st = ec2_create_tags(c, (const char *const *)im.snapshots, im.n_snapshots, tags, 2, err);
+        st = ec2_create_tags(c, (const char *const *)im.snapshots, im.n_snapshots, tags, RES_TAG_COUNT, err);
     if (st == DRH_OK && im.n_snapshots)
         json_add_number(run->res.ev, "copy_snapshots", (double)im.n_snapshots);
     ec2_image_clean_up(&im);
@@ -74,7 +74,7 @@ enum step_end ec2_copy(struct res_run *res, struct drh_err *err)
     char *name = res_identifier(res, NULL);
     char *desc =
         xasprintf("drh drill %s run %s: copy of %s", res->d->name, res->run_id, run->source_image);
-    struct aws_tag tags[2];
+    struct aws_tag tags[RES_TAG_COUNT];
     res_tags(res, tags);
     enum step_end end = STEP_ERROR;
     if (ledger_intent(res->ledger, LEDGER_EC2_IMAGE, "target", tgt->region, name, NULL, NULL,
@@ -93,12 +93,13 @@ enum step_end ec2_copy(struct res_run *res, struct drh_err *err)
     const char *ids[] = {run->image};
     if (ledger_resolved(res->ledger, LEDGER_EC2_IMAGE, name, run->image, err) != DRH_OK ||
         ledger_created(res->ledger, LEDGER_EC2_IMAGE, run->image, NULL, NULL, err) != DRH_OK ||
-        ec2_create_tags(c, ids, 1, tags, 2, err) != DRH_OK)
+        ec2_create_tags(c, ids, 1, tags, RES_TAG_COUNT, err) != DRH_OK)
         goto done;
     json_add_string(res->ev, "copy_image_id", run->image);
     struct copy_poll p = {c, run->image};
     char *what = xasprintf("AMI copy %s", run->image);
-    struct wait_options w = {res->d->name, res->r->name, "copy", what, res->deadline, 0, 0, 0};
+    struct wait_options w = {res->d->name, res->r->name, "copy", what, res->step_deadline, 0, 0, 0,
+                             res->step_limit};
     st = wait_until(&w, s_poll_copy, &p, err);
     free(what);
     struct drh_err serr;

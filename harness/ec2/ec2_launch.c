@@ -29,7 +29,7 @@ enum step_end ec2_launch(struct res_run *res, struct drh_err *err)
     if (side_client(res->tgt, NULL, &c, err) != DRH_OK)
         return STEP_ERROR;
     char *token = res_identifier(res, "launch");
-    struct aws_tag tags[2];
+    struct aws_tag tags[RES_TAG_COUNT];
     res_tags(res, tags);
     const struct drill_isolation *iso = res->iso;
     struct ec2_launch l = {run->image,
@@ -38,7 +38,7 @@ enum step_end ec2_launch(struct res_run *res, struct drh_err *err)
                            (const char *const *)iso->security_groups,
                            iso->n_security_groups,
                            tags,
-                           2,
+                           RES_TAG_COUNT,
                            token};
     enum step_end end = STEP_ERROR;
     double t = progress_elapsed();
@@ -98,7 +98,8 @@ enum step_end ec2_wait_available(struct res_run *res, struct drh_err *err)
     double t = progress_elapsed();
     struct avail_poll p = {c, run->instance};
     char *what = xasprintf("instance %s", run->instance);
-    struct wait_options w = {res->d->name, res->r->name, "available", what, res->deadline, 0, 0, 0};
+    struct wait_options w = {res->d->name, res->r->name, "available", what, res->step_deadline, 0, 0, 0,
+                             res->step_limit};
     enum drh_status st = wait_until(&w, s_poll_available, &p, err);
     free(what);
     res->phase_s[PH_AVAILABLE] = progress_elapsed() - t;

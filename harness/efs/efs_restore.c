@@ -119,7 +119,7 @@ enum step_end efs_restore(struct res_run *res, struct drh_err *err)
         goto done;
     }
     run->fs_id = xstrdup(slash + 1);
-    struct aws_tag tags[2];
+    struct aws_tag tags[RES_TAG_COUNT];
     res_tags(res, tags);
     /* the job restores an untagged file system: tag it before anything else */
     end = STEP_ERROR;
@@ -128,7 +128,7 @@ enum step_end efs_restore(struct res_run *res, struct drh_err *err)
     free(run->ledger_id);
     run->ledger_id = xstrdup(run->fs_id);
     if (ledger_created(res->ledger, kind, run->fs_id, arn, NULL, err) != DRH_OK ||
-        efs_tag_resource(c, run->fs_id, tags, 2, err) != DRH_OK)
+        efs_tag_resource(c, run->fs_id, tags, RES_TAG_COUNT, err) != DRH_OK)
         goto done;
     json_add_string(res->ev, "restored_arn", arn);
     end = STEP_OK;
@@ -177,7 +177,8 @@ static enum step_end s_wait(struct efs_run *run, struct aws_client *c, struct dr
     struct avail_poll p = {c, run};
     char *what = xasprintf("file system %s", run->fs_id);
     struct wait_options w = {
-        run->res.d->name, run->res.r->name, "available", what, run->res.deadline, 0, 0, 0};
+        run->res.d->name, run->res.r->name, "available", what, run->res.step_deadline, 0, 0, 0,
+        run->res.step_limit};
     enum drh_status st = wait_until(&w, s_poll, &p, err);
     free(what);
     if (st == DRH_OK)

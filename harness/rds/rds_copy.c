@@ -47,7 +47,7 @@ static enum step_end s_copy_snapshot_to(struct rds_run *run, const char *region,
         return STEP_ERROR;
     enum ledger_kind kind = run->cluster ? LEDGER_RDS_CLUSTER_SNAPSHOT : LEDGER_RDS_SNAPSHOT;
     char *id = res_identifier(&run->res, part);
-    struct aws_tag tags[2];
+    struct aws_tag tags[RES_TAG_COUNT];
     res_tags(&run->res, tags);
     enum step_end end = STEP_ERROR;
     const char *source_region = strcmp(region, run->res.rp_region) != 0 ? run->res.rp_region : NULL;
@@ -57,13 +57,14 @@ static enum step_end s_copy_snapshot_to(struct rds_run *run, const char *region,
     progress_phase(run->res.d->name, run->res.r->name, "copy", "snapshot %s -> %s (%s, %s)",
                    run->res.rp_arn, id, tgt->account, region);
     if (rds_copy_snapshot(c, run->cluster, run->res.rp_arn, id, tgt->kms_key, source_region, tags,
-                          2, err) != DRH_OK)
+                          RES_TAG_COUNT, err) != DRH_OK)
         goto done;
     if (ledger_created(run->res.ledger, kind, id, NULL, NULL, err) != DRH_OK)
         goto done;
     struct snap_poll p = {c, run->cluster, id};
     char *what = xasprintf("snapshot copy %s", id);
-    struct wait_options w = {run->res.d->name, run->res.r->name, "copy", what, run->res.deadline, 0, 0, 0};
+    struct wait_options w = {run->res.d->name, run->res.r->name, "copy", what, run->res.step_deadline, 0, 0, 0,
+                             run->res.step_limit};
     enum drh_status st = wait_until(&w, s_poll_snapshot, &p, err);
     free(what);
     if (st != DRH_OK) {

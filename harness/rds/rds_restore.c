@@ -72,7 +72,7 @@ static enum step_end s_restore_snapshot(struct rds_run *run, struct aws_client *
 {
     const struct drill_side *tgt = side_def(run->res.tgt);
     enum ledger_kind kind = run->cluster ? LEDGER_RDS_CLUSTER : LEDGER_RDS_INSTANCE;
-    struct aws_tag tags[2];
+    struct aws_tag tags[RES_TAG_COUNT];
     res_tags(&run->res, tags);
     struct rds_restore r = {0};
     r.snapshot = run->res.rp_arn;
@@ -85,7 +85,7 @@ static enum step_end s_restore_snapshot(struct rds_run *run, struct aws_client *
     r.security_groups = (const char *const *)run->res.iso->security_groups;
     r.n_security_groups = run->res.iso->n_security_groups;
     r.tags = tags;
-    r.n_tags = 2;
+    r.n_tags = RES_TAG_COUNT;
     if (ledger_intent(run->res.ledger, kind, "target", tgt->region, run->db_id, NULL, NULL,
                       run->res.r->name, err) != DRH_OK)
         return STEP_ERROR;
@@ -106,7 +106,7 @@ static enum step_end s_restore_pitr(struct rds_run *run, struct aws_client *c,
     struct res_run *res = &run->res;
     const struct drill_side *tgt = side_def(res->tgt);
     enum ledger_kind kind = run->cluster ? LEDGER_RDS_CLUSTER : LEDGER_RDS_INSTANCE;
-    struct aws_tag tags[2];
+    struct aws_tag tags[RES_TAG_COUNT];
     res_tags(res, tags);
     struct rds_pitr r = {0};
     const char *id = strrchr(res->source_arn, ':');
@@ -120,7 +120,7 @@ static enum step_end s_restore_pitr(struct rds_run *run, struct aws_client *c,
     r.security_groups = (const char *const *)res->iso->security_groups;
     r.n_security_groups = res->iso->n_security_groups;
     r.tags = tags;
-    r.n_tags = 2;
+    r.n_tags = RES_TAG_COUNT;
     if (ledger_intent(res->ledger, kind, "target", tgt->region, run->db_id, NULL, NULL,
                       res->r->name, err) != DRH_OK)
         return STEP_ERROR;
@@ -163,12 +163,12 @@ enum step_end rds_restore(struct res_run *res, struct drh_err *err)
         return e;
     /* Jobs restore untagged copies: tag them before anything else. */
     struct rds_db db = {0};
-    struct aws_tag tags[2];
+    struct aws_tag tags[RES_TAG_COUNT];
     res_tags(&run->res, tags);
     if (rds_describe_db(c, run->cluster, run->db_id, &db, err) != DRH_OK ||
         ledger_created(run->res.ledger, run->cluster ? LEDGER_RDS_CLUSTER : LEDGER_RDS_INSTANCE,
                        run->db_id, db.arn, NULL, err) != DRH_OK ||
-        rds_add_tags(c, db.arn, tags, 2, err) != DRH_OK) {
+        rds_add_tags(c, db.arn, tags, RES_TAG_COUNT, err) != DRH_OK) {
         rds_db_clean_up(&db);
         return STEP_ERROR;
     }
@@ -186,7 +186,7 @@ enum step_end rds_restore(struct res_run *res, struct drh_err *err)
                                     drill_engine_name(run->res.r->engine),
                                     run->res.r->instance_class ? run->res.r->instance_class
                                                            : "db.r6g.large",
-                                    tags, 2, err) != DRH_OK ||
+                                    tags, RES_TAG_COUNT, err) != DRH_OK ||
         ledger_created(run->res.ledger, LEDGER_RDS_INSTANCE, run->instance_id, NULL, NULL, err) !=
             DRH_OK)
         return err->code == DRH_E_AWS ? STEP_FAILED : STEP_ERROR;
@@ -241,7 +241,8 @@ static enum step_end s_wait_available(struct rds_run *run, struct aws_client *c,
 {
     struct avail_poll p = {c, run};
     char *what = xasprintf("%s %s", run->cluster ? "cluster" : "instance", run->db_id);
-    struct wait_options w = {run->res.d->name, run->res.r->name, "available", what, run->res.deadline, 0, 0, 0};
+    struct wait_options w = {run->res.d->name, run->res.r->name, "available", what, run->res.step_deadline, 0, 0, 0,
+                             run->res.step_limit};
     enum drh_status st = wait_until(&w, s_poll_available, &p, err);
     free(what);
     if (st == DRH_OK)

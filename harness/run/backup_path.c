@@ -144,7 +144,8 @@ static enum step_end s_copy_hop(struct res_run *run, int hop, struct side *job_s
 
     struct copy_poll p = {c, job_id, {0}};
     char *what = xasprintf("copy job %s", job_id);
-    struct wait_options w = {run->d->name, run->r->name, "copy", what, run->deadline, 0, 0, 0};
+    struct wait_options w = {run->d->name, run->r->name, "copy", what, run->step_deadline, 0, 0, 0,
+                             run->step_limit};
     st = wait_until(&w, s_poll_copy, &p, err);
     free(what);
     if (st != DRH_OK) {
@@ -174,10 +175,10 @@ static enum step_end s_copy_hop(struct res_run *run, int hop, struct side *job_s
         goto done;
     }
     struct aws_client *tc = NULL;
-    struct aws_tag tags[2];
+    struct aws_tag tags[RES_TAG_COUNT];
     res_tags(run, tags);
     if (side_client(run->tgt, dest_region, &tc, err) != DRH_OK ||
-        backup_tag_resource(tc, p.job.result_arn, tags, 2, err) != DRH_OK) {
+        backup_tag_resource(tc, p.job.result_arn, tags, RES_TAG_COUNT, err) != DRH_OK) {
         backup_job_clean_up(&p.job);
         goto done;
     }
@@ -270,7 +271,8 @@ enum step_end res_restore_job(struct res_run *run, struct aws_client *c, const s
     progress_phase(run->d->name, run->r->name, "restore", "restore job %s -> %s", job_id, id);
     struct restore_poll p = {c, job_id, {0}};
     char *what = xasprintf("restore job %s", job_id);
-    struct wait_options w = {run->d->name, run->r->name, "restore", what, run->deadline, 0, 0, 0};
+    struct wait_options w = {run->d->name, run->r->name, "restore", what, run->step_deadline, 0, 0, 0,
+                             run->step_limit};
     st = wait_until(&w, s_poll_restore, &p, err);
     free(what);
     enum step_end end;

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "mem.h"
 #include "run/progress.h"
+#include "run/resource.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -26,7 +27,8 @@ struct iso {
     const struct drill *d;
     const char *region;
     char *name; /* drh-<drill>-<suffix>-isolated */
-    struct aws_tag tags[3];
+    struct aws_tag tags[4];
+    char expires[32];
 };
 
 void isolation_stack_clean_up(struct isolation_stack *s)
@@ -106,7 +108,7 @@ static enum drh_status s_vpc(struct iso *s, struct isolation_stack *k, struct dr
 {
     enum drh_status st = s_intent(s, LEDGER_EC2_VPC, s->name, err);
     if (st == DRH_OK)
-        st = ec2_create_vpc(s->c, s->d->isolation.vpc_cidr, s->tags, 3, &k->vpc_id, err);
+        st = ec2_create_vpc(s->c, s->d->isolation.vpc_cidr, s->tags, 4, &k->vpc_id, err);
     if (st == DRH_OK)
         st = s_made(s, LEDGER_EC2_VPC, s->name, k->vpc_id, err);
     return st;
@@ -127,8 +129,8 @@ static enum drh_status s_subnets(struct iso *s, struct isolation_stack *k, struc
     }
     for (int i = 0; i < 2 && st == DRH_OK; i++) {
         char *name = xasprintf("%s-%s", s->name, zones[i]);
-        struct aws_tag tags[3] = {s->tags[0], s->tags[1], {"Name", name}};
-        struct ec2_subnet_spec spec = {k->vpc_id, cidrs[i], zones[i], tags, 3};
+        struct aws_tag tags[4] = {s->tags[0], s->tags[1], s->tags[2], {"Name", name}};
+        struct ec2_subnet_spec spec = {k->vpc_id, cidrs[i], zones[i], tags, 4};
         st = s_intent(s, LEDGER_EC2_SUBNET, name, err);
         if (st == DRH_OK)
             st = ec2_create_subnet(s->c, &spec, &k->subnet_ids[i], err);
@@ -146,7 +148,7 @@ static enum drh_status s_group(struct iso *s, struct isolation_stack *k, struct 
 {
     char *desc = xasprintf("drh drill %s: restored resources, reached only from %s", s->d->name,
                            s->d->isolation.allow_from);
-    struct ec2_group_spec g = {s->name, desc, k->vpc_id, s->tags, 3};
+    struct ec2_group_spec g = {s->name, desc, k->vpc_id, s->tags, 4};
     enum drh_status st = s_intent(s, LEDGER_EC2_SECURITY_GROUP, s->name, err);
     if (st == DRH_OK)
         st = ec2_create_security_group(s->c, &g, &k->security_group_id, err);
@@ -166,7 +168,7 @@ static enum drh_status s_db_subnet_group(struct iso *s, struct isolation_stack *
     const char *subnets[2] = {k->subnet_ids[0], k->subnet_ids[1]};
     enum drh_status st = s_intent(s, LEDGER_RDS_SUBNET_GROUP, s->name, err);
     if (st == DRH_OK)
-        st = rds_create_subnet_group(s->c, s->name, desc, subnets, 2, s->tags, 3, err);
+        st = rds_create_subnet_group(s->c, s->name, desc, subnets, 2, s->tags, 4, err);
     struct rds_subnet_group g = {0};
     if (st == DRH_OK)
         st = rds_describe_subnet_group(s->c, s->name, &g, err);
@@ -234,10 +236,12 @@ enum drh_status isolation_create(struct ledger *l, struct side *tgt, const struc
         drh_err_set(err, DRH_E_CONFIG, "isolation.create needs vpc_cidr and allow_from");
         return drh_err_hint(err, "set isolation.allow_from to the runner's address range");
     }
-    struct iso s = {l, NULL, d, side_def(tgt)->region, s_name(d->name, run_id), {{0}}};
+    struct iso s = {l, NULL, d, side_def(tgt)->region, s_name(d->name, run_id), {{0}}, {0}};
     s.tags[0] = (struct aws_tag){TAG_RUN, run_id};
     s.tags[1] = (struct aws_tag){"drh:drill", d->name};
-    s.tags[2] = (struct aws_tag){"Name", s.name};
+    res_expires_tag(ledger_expires(l), s.expires);
+    s.tags[2] = (struct aws_tag){"drh:expires", s.expires};
+    s.tags[3] = (struct aws_tag){"Name", s.name};
     struct isolation_stack k = {0};
     enum drh_status st = side_client(tgt, NULL, &s.c, err);
     if (st == DRH_OK) {

@@ -89,8 +89,10 @@ static enum drh_status s_delete_busy(struct td *t, const struct ledger_entry *e,
 {
     char *what = xasprintf("%s %s", ledger_kind_name(e->kind), p->id);
     double deadline = progress_elapsed() + td_busy_wait;
+    if (deadline > t->deadline)
+        deadline = t->deadline;
     struct wait_options w = {
-        ledger_drill_name(t->l), e->resource, "teardown", what, deadline, 15.0, 30.0, 1};
+        ledger_drill_name(t->l), e->resource, "teardown", what, deadline, 15.0, 30.0, 1, t->limit};
     enum drh_status st = wait_until(&w, s_try_delete, p, err);
     if (st == DRH_E_TIMEOUT && p->in_use && progress_elapsed() >= deadline) {
         drh_err_set(err, DRH_E_AWS, "%s is still in use after %.0fs: AWS refuses to delete it",

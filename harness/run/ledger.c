@@ -4,6 +4,7 @@
  * it because a run's resources are worked on by several threads.
  */
 #include "run/ledger.h"
+#include "aws/creds.h"
 #include "fs.h"
 #include "mem.h"
 #include "reports/report.h"
@@ -28,6 +29,9 @@ struct ledger {
     char *run_id;
     char *drill;
     struct drill_side sides[2]; /* source, target */
+    double expires;             /* epoch seconds; 0: not recorded */
+    long teardown_timeout;      /* seconds */
+    char *ended;                /* the last "ended" line's how; NULL: none */
     struct ledger_entry *v;
     size_t n, cap;
 };
@@ -135,6 +139,7 @@ static struct ledger *s_new(const char *dir, const char *run_id)
     struct ledger *l = xcalloc(1, sizeof(*l));
     pthread_mutex_init(&l->lock, NULL);
     l->fd = -1;
+    l->teardown_timeout = DRILL_DEFAULT_TEARDOWN_TIMEOUT;
     l->dir = xstrdup(dir);
     l->run_id = xstrdup(run_id);
     return l;
@@ -177,6 +182,17 @@ enum drh_status ledger_create(const char *state_dir, const char *run_id, const s
     json_add_string(line, "drill", d->name);
     json_add_string(line, "file", d->path);
     json_add_string(line, "started", now);
+    /* After this, drh sweep may delete what the run left (the tag drh:expires too). */
+    long drill_to = d->timeouts.drill > 0 ? d->timeouts.drill
+                    : d->rto > 0           ? d->rto
+                                           : DRILL_DEFAULT_RTO;
+    l->teardown_timeout =
+        d->timeouts.teardown > 0 ? d->timeouts.teardown : DRILL_DEFAULT_TEARDOWN_TIMEOUT;
+    l->expires = (double)time(NULL) + (double)drill_to + (double)l->teardown_timeout;
+    char exp[64];
+    report_format_utc_ms(l->expires, exp);
+    json_add_string(line, "expires", exp);
+    json_add_number(line, "teardown_timeout", (double)l->teardown_timeout);
     struct json *src = s_side_json(&d->source), *tgt = s_side_json(&d->target);
     json_add_child(line, "source", src);
     json_add_child(line, "target", tgt);
@@ -368,10 +384,17 @@ enum drh_status ledger_open(const char *state_dir, const char *run_id, struct le
         const char *op = json_get_string(line, "op");
         if (op && strcmp(op, "run") == 0) {
             s_set(&l->drill, json_get_string(line, "drill"));
+            const char *exp = json_get_string(line, "expires");
+            l->expires = exp ? aws_parse_time_frac(exp) : 0;
+            double tt = 0;
+            json_number(json_get(line, "teardown_timeout"), &tt);
+            l->teardown_timeout = tt > 0 ? (long)tt : DRILL_DEFAULT_TEARDOWN_TIMEOUT;
             drill_side_clean_up(&l->sides[0]);
             drill_side_clean_up(&l->sides[1]);
             s_side_read(&l->sides[0], json_get(line, "source"));
             s_side_read(&l->sides[1], json_get(line, "target"));
+        } else if (op && strcmp(op, "ended") == 0) {
+            s_set(&l->ended, json_get_string(line, "how"));
         } else {
             s_apply(l, line);
         }
@@ -412,6 +435,7 @@ void ledger_close(struct ledger *l)
     free(l->v);
     drill_side_clean_up(&l->sides[0]);
     drill_side_clean_up(&l->sides[1]);
+    free(l->ended);
     free(l->dir);
     free(l->run_id);
     free(l->drill);
@@ -455,4 +479,35 @@ size_t ledger_pending(const struct ledger *l)
     for (size_t i = 0; i < l->n; i++)
         n += !l->v[i].gone;
     return n;
+}
+
+enum drh_status ledger_end(struct ledger *l, const char *how, struct drh_err *err)
+{
+    char now[64];
+    s_now(now);
+    struct json *line = json_new_object();
+    json_add_string(line, "op", "ended");
+    json_add_string(line, "how", how);
+    json_add_number(line, "left", (double)ledger_pending(l));
+    json_add_string(line, "at", now);
+    pthread_mutex_lock(&l->lock);
+    s_set(&l->ended, how);
+    enum drh_status st = s_append(l, line, err);
+    pthread_mutex_unlock(&l->lock);
+    return st;
+}
+
+const char *ledger_ended(const struct ledger *l)
+{
+    return l->ended;
+}
+
+double ledger_expires(const struct ledger *l)
+{
+    return l->expires;
+}
+
+long ledger_teardown_timeout(const struct ledger *l)
+{
+    return l->teardown_timeout;
 }

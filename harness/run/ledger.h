@@ -8,10 +8,14 @@
  * resource's drh:run-id tag.
  *
  * Line shapes (one JSON object per line):
- *   {"op":"run", "run_id", "drill", "started", "source":{side}, "target":{side}}
+ *   {"op":"run", "run_id", "drill", "file", "started", "expires", "teardown_timeout",
+ *    "source":{side}, "target":{side}}
  *   {"op":"intent"|"created"|"deleted"|"gone", "kind", "side", "region", "id",
  *    "arn"?, "vault"?, "job"?, "at"}
  *   {"op":"detail", "kind", "id", "detail", "at"}
+ *   {"op":"ended", "how", "left", "at"}: the run (or a later drh teardown) ended;
+ *    left = entries not gone. The ledger is closed when the last such line
+ *    has left 0.
  * A side holds account, region, profile, role_arn, external_id (no secrets).
  */
 #ifndef DRH_LEDGER_H
@@ -108,5 +112,18 @@ const struct ledger_entry *ledger_at(const struct ledger *l, size_t i);
 size_t ledger_pending(const struct ledger *l);
 
 const char *ledger_kind_name(enum ledger_kind k);
+
+/* Appends an "ended" line: how ("passed", "failed", "error", "interrupted",
+ * "teardown") and how many entries are not gone. */
+enum drh_status ledger_end(struct ledger *l, const char *how, struct drh_err *err);
+/* The how of the last "ended" line; NULL while the run has not ended (it
+ * runs, or it crashed). */
+const char *ledger_ended(const struct ledger *l);
+/* When the run expires (epoch seconds): started + timeouts.drill +
+ * timeouts.teardown; after it, drh sweep deletes what is left. 0: unknown
+ * (a ledger of an older drh). */
+double ledger_expires(const struct ledger *l);
+/* The drill's timeouts.teardown (seconds), as the run recorded it. */
+long ledger_teardown_timeout(const struct ledger *l);
 
 #endif

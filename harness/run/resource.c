@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 
@@ -58,12 +59,22 @@ char *res_identifier(const struct res_run *run, const char *part)
                 : xasprintf("drh-%s-%s", name, run->suffix);
 }
 
-void res_tags(const struct res_run *run, struct aws_tag tags[2])
+void res_tags(const struct res_run *run, struct aws_tag tags[RES_TAG_COUNT])
 {
     tags[0].key = "drh:run-id";
     tags[0].value = run->run_id;
     tags[1].key = "drh:drill";
     tags[1].value = run->d->name;
+    tags[2].key = "drh:expires";
+    tags[2].value = run->expires;
+}
+
+void res_expires_tag(double expires, char out[32])
+{
+    time_t t = (time_t)expires;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 void res_iso_time(double t, char out[64])
@@ -78,6 +89,29 @@ void res_ev_time(struct res_run *run, const char *key, double t)
     json_add_string(run->ev, key, iso);
 }
 
+/* The timeout of a step (by its case name) and its key; 0 when only the
+ * drill's bounds it. */
+static long s_step_timeout(const struct drill_timeouts *to, const char *name, const char **key)
+{
+    static const struct {
+        const char *step, *key;
+        size_t off;
+    } map[] = {
+        {"copy", "copy", offsetof(struct drill_timeouts, copy)},
+        {"restore", "restore", offsetof(struct drill_timeouts, restore)},
+        {"launch", "restore", offsetof(struct drill_timeouts, restore)},
+        {"available", "available", offsetof(struct drill_timeouts, available)},
+        {"mount", "available", offsetof(struct drill_timeouts, available)},
+        {"login", "available", offsetof(struct drill_timeouts, available)},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(name, map[i].step) == 0) {
+            *key = map[i].key;
+            return *(const long *)((const char *)to + map[i].off);
+        }
+    return 0;
+}
+
 /* Runs a step: times it, adds its case, and says whether to go on. */
 enum step_end res_step(struct res_run *run, const char *name,
                             enum step_end (*fn)(struct res_run *, struct drh_err *),
@@ -86,6 +120,18 @@ enum step_end res_step(struct res_run *run, const char *name,
     struct drh_err err;
     drh_err_clear(&err);
     double t = progress_elapsed();
+    const char *key = NULL;
+    long limit = s_step_timeout(&run->d->timeouts, name, &key);
+    char dur[32];
+    if (limit > 0 && (run->deadline <= 0 || t + (double)limit < run->deadline)) {
+        run->step_deadline = t + (double)limit;
+        drill_format_duration(limit, dur, sizeof dur);
+        snprintf(run->step_limit, sizeof run->step_limit, "timeouts.%s (%s)", key, dur);
+    } else {
+        run->step_deadline = run->deadline;
+        drill_format_duration(run->d->timeouts.drill, dur, sizeof dur);
+        snprintf(run->step_limit, sizeof run->step_limit, "timeouts.drill (%s)", dur);
+    }
     progress_phase(run->d->name, run->r->name, name, "started");
     enum step_end e = fn(run, &err);
     double secs = progress_elapsed() - t;

@@ -44,10 +44,13 @@ struct res_run {
     struct json *ev;           /* this resource's evidence object */
     char classname[128];
     char suffix[8];            /* the run id's random part, for identifiers */
+    char expires[32];          /* the drh:expires tag: "2026-11-22T10:00:00Z" */
 
     double t0_wall;            /* the disaster is declared (epoch seconds) */
     double t0_mono;            /* the same moment on progress_elapsed()'s clock */
-    double deadline;           /* t0_mono + RTO: every wait ends by then */
+    double deadline;           /* t0_mono + timeouts.drill: every wait ends by then */
+    double step_deadline;      /* the current step's waits end by then (res_step) */
+    char step_limit[64];       /* what sets step_deadline: "timeouts.restore (6h)" */
     double phase_s[PH_COUNT];  /* seconds per phase, from jobs' own times where given */
 
     char *source_arn;          /* the production resource, as an ARN */
@@ -101,7 +104,9 @@ extern const struct res_kind rds_kind, efs_kind, s3_kind, ec2_kind, check_kind;
 void res_case(struct res_run *run, const char *name, enum report_status status, double seconds,
               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* A step: times fn, adds its case (named name), folds its end into *worst
- * and returns it. */
+ * and returns it. Sets step_deadline: the step's timeout (copy: timeouts.copy;
+ * restore, launch: .restore; available, mount, login: .available; others
+ * none) from now, and never past the drill's. */
 enum step_end res_step(struct res_run *run, const char *name,
                        enum step_end (*fn)(struct res_run *, struct drh_err *),
                        enum step_end *worst);
@@ -120,8 +125,12 @@ void res_worse(enum step_end *worst, enum step_end e);
 /* The identifier of something the run creates and its parts:
  * "drh-<name>-<suffix>[-<part>]", lower case (fits RDS, S3 and EC2 names). */
 char *res_identifier(const struct res_run *run, const char *part);
-/* The tags every created thing carries: drh:run-id and drh:drill. */
-void res_tags(const struct res_run *run, struct aws_tag tags[2]);
+/* The tags every created thing carries: drh:run-id, drh:drill and
+ * drh:expires (when drh sweep may delete it: ledger_expires()). */
+#define RES_TAG_COUNT 3
+void res_tags(const struct res_run *run, struct aws_tag tags[RES_TAG_COUNT]);
+/* The drh:expires value of an epoch time: "2026-11-22T10:00:00Z". */
+void res_expires_tag(double expires, char out[32]);
 /* Epoch seconds now. */
 double res_wall_now(void);
 /* "2026-11-22T10:00:00.000Z" into out. */

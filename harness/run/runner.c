@@ -27,12 +27,39 @@
 #include <unistd.h>
 
 volatile sig_atomic_t runner_interrupted;
+/* The first signal (its exit code is 128 + it) and what a second one prints
+ * before it ends the process at once: how to finish the teardown. */
+static volatile sig_atomic_t s_first_signal;
+static char s_second_msg[4096];
+static size_t s_second_len;
 
 static void s_on_signal(int sig)
 {
-    (void)sig;
-    if (runner_interrupted < 2)
-        runner_interrupted++;
+    if (runner_interrupted >= 1) {
+        /* Only async-signal-safe calls: the ledger is fsync'd line by line. */
+        if (s_second_len && write(STDERR_FILENO, s_second_msg, s_second_len) < 0)
+            s_second_len = 0;
+        _exit(128 + sig);
+    }
+    s_first_signal = sig;
+    runner_interrupted = 1;
+}
+
+/* Prepares the second signal's message once the run ids are known. */
+static void s_second_signal_message(char **run_ids, size_t n)
+{
+    int len = snprintf(s_second_msg, sizeof s_second_msg,
+                       "drh: a second signal: stopped at once; the ledger is left. Finish the "
+                       "teardown with:\n");
+    for (size_t i = 0; i < n && len > 0 && (size_t)len < sizeof s_second_msg; i++)
+        len += snprintf(s_second_msg + len, sizeof s_second_msg - (size_t)len,
+                        "  drh teardown --run %s\n", run_ids[i]);
+    s_second_len = len > 0 && (size_t)len < sizeof s_second_msg ? (size_t)len : 0;
+}
+
+int runner_signal_exit_code(void)
+{
+    return s_first_signal ? 128 + s_first_signal : 0;
 }
 
 char *runner_new_run_id(void)
@@ -237,13 +264,16 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
             run->suite = report_add_suite(&rep, name, time(NULL));
             run->ev = json_new_object();
             snprintf(run->suffix, sizeof(run->suffix), "%.6s", suffix);
+            res_expires_tag(ledger_expires(ledgers[i]), run->expires);
             run->t0_wall = t0_wall;
             run->t0_mono = t0_mono;
-            run->deadline = t0_mono + (double)d->rto;
+            run->deadline = t0_mono + (double)d->timeouts.drill;
+            run->step_deadline = run->deadline;
         }
         for (size_t j = first; j < k; j++)
             s_deps(&tasks[j], first, d);
     }
+    s_second_signal_message(run_ids, n);
     for (size_t i = 0; i < n; i++)
         stack_begin(&stacks[i]);
     pool_run(tasks, n_tasks, opt->concurrency > 0 ? (size_t)opt->concurrency : 4);
@@ -337,6 +367,14 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
         failed |= dr.verdict == RUNNER_FAILED;
         errored |= dr.verdict == RUNNER_ERROR;
         json_add_string(jd, "verdict", s_verdict_name(dr.verdict));
+        struct drh_err end_err;
+        drh_err_clear(&end_err);
+        const char *how = runner_interrupted              ? "interrupted"
+                          : dr.verdict == RUNNER_PASSED ? "passed"
+                          : dr.verdict == RUNNER_FAILED ? "failed"
+                                                        : "error";
+        if (ledger_end(ledgers[i], how, &end_err) != DRH_OK)
+            log_warn("%s", end_err.msg);
         runner_record(&dr, opt->history);
         runner_notify(&dr, junit, ev_file);
         if (dr.warning[0])
@@ -350,8 +388,9 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
     ev = NULL;
     if (runner_interrupted)
         errored = true;
-    /* A proven failure outranks an incomplete run: it is what CI must act on. */
-    rc = failed ? 1 : errored ? 3 : 0;
+    /* A proven failure outranks an incomplete run: it is what CI must act on;
+     * a run stopped by a signal says so (130 SIGINT, 143 SIGTERM). */
+    rc = runner_interrupted ? runner_signal_exit_code() : failed ? 1 : errored ? 3 : 0;
 
     FILE *out = stdout;
     s_summary(stacks, n, tasks, n_tasks, out);
@@ -369,7 +408,7 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
     if (runner_reports_write(&ri, out) != 0)
         rc = rc ? rc : 3;
     fprintf(out, "run id:   %s\nresult:   %s\n", run_id,
-            rc == 0 ? "PASSED" : rc == 1 ? "FAILED" : "ERROR");
+            rc == 0 ? "PASSED" : rc == 1 ? "FAILED" : runner_interrupted ? "INTERRUPTED" : "ERROR");
     free(junit);
     free(evdir);
     free(ev_file);

@@ -34,6 +34,10 @@ struct runner_options {
 
 /* Set by SIGINT/SIGTERM: waits stop, teardown runs, the run ends. */
 extern volatile sig_atomic_t runner_interrupted;
+/* 128 + the signal that interrupted the run (130 SIGINT, 143 SIGTERM); 0
+ * when none did. A second signal ends the process at once with 128 + it,
+ * leaving the ledger for drh teardown --run. */
+int runner_signal_exit_code(void);
 
 /* Runs the drills; returns the process exit code. */
 int runner_run(struct drill **drills, size_t n, const struct runner_options *opt);

@@ -17,10 +17,9 @@
 #include "run/wait.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define GONE_DEADLINE 1800.0
 
 
 static struct aws_client *s_client(struct td *t, const struct ledger_entry *e,
@@ -70,7 +69,7 @@ char *td_job_result(struct td *t, const struct ledger_entry *e, struct drh_err *
     struct aws_client *c = s_job_client(t, side, region, err);
     char *out = NULL;
     bool copy = e->kind == LEDGER_RECOVERY_POINT;
-    double until = progress_elapsed() + GONE_DEADLINE;
+    double until = t->deadline;
     while (c) {
         struct backup_job j = {0};
         enum drh_status st = copy ? backup_describe_copy_job(c, id, &j, err)
@@ -145,7 +144,7 @@ enum drh_status td_wait_gone(struct td *t, const struct ledger_entry *e, td_look
     struct gone_poll p = {look, ctx};
     char *what = xasprintf("%s %s", ledger_kind_name(e->kind), e->id);
     struct wait_options w = {ledger_drill_name(t->l), e->resource, "teardown", what,
-                             progress_elapsed() + GONE_DEADLINE, 10.0, 0, 1};
+                             t->deadline, 10.0, 0, 1, t->limit};
     enum drh_status st = wait_until(&w, s_poll_gone, &p, err);
     free(what);
     return st;
@@ -235,8 +234,13 @@ size_t teardown_left(const struct ledger *l, const char *resource)
 enum step_end teardown_run(struct ledger *l, const char *resource, struct side *src,
                            struct side *tgt, char **message, struct drh_err *err)
 {
-    struct td t = {l, src, tgt, {0}, 0, 0, 0};
+    struct td t = {l, src, tgt, {0}, 0, 0, 0, 0, {0}};
     buf_init(&t.notes);
+    long limit = ledger_teardown_timeout(l);
+    t.deadline = progress_elapsed() + (double)limit;
+    char dur[32];
+    drill_format_duration(limit, dur, sizeof dur);
+    snprintf(t.limit, sizeof t.limit, "timeouts.teardown (%s)", dur);
     static const td_delete_fn deleters[LEDGER_KIND_COUNT] = {
         [LEDGER_EC2_INSTANCE] = ec2_teardown_entry,
         [LEDGER_EC2_IMAGE] = ec2_teardown_entry,

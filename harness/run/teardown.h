@@ -20,6 +20,9 @@ struct td {
     struct side *src, *tgt;
     struct buf notes;
     int deleted, refused, failed;
+    double deadline;    /* progress_elapsed() by which every wait of the teardown
+                         * ends: its start + the run's timeouts.teardown */
+    char limit[64];     /* "timeouts.teardown (1h)", for hints */
 };
 
 /* Deletes one ledger entry with c, the client of the entry's side and

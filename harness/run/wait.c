@@ -45,8 +45,14 @@ enum drh_status wait_until(const struct wait_options *o, wait_poll_fn poll, void
         if (o->deadline > 0 && now >= o->deadline) {
             st = drh_err_set(err, DRH_E_TIMEOUT, "%s still %s after %.0fs: deadline reached",
                              o->what, buf_str(&status), now - started);
-            drh_err_hint(err, "the drill's RTO bounds every wait; raise objectives.rto if "
-                              "this restore is expected to take longer");
+            if (o->limit)
+                drh_err_hint(err, "%s bounds this wait; raise it in the drill file's timeouts "
+                                  "if this is expected to take longer",
+                             o->limit);
+            else
+                drh_err_hint(err, "the drill's timeout (timeouts.drill, by default the RTO) "
+                                  "bounds every wait; raise it if this is expected to take "
+                                  "longer");
             break;
         }
         double nap = interval;

@@ -24,6 +24,8 @@ struct wait_options {
     int patience;            /* signals tolerated: 0 for run steps, 1 for teardown
                               * (the first signal ends a run's waits and starts
                               * teardown; the second ends teardown too) */
+    const char *limit;       /* what set the deadline, for the hint: "timeouts.copy (6h)";
+                              * NULL: the drill's timeout */
 };
 
 /* DRH_E_TIMEOUT when the deadline passes or the run is interrupted. */

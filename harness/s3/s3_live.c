@@ -124,7 +124,8 @@ enum step_end s3_lag(struct res_run *res, struct drh_err *err)
                              rto_first ? res->deadline : until,
                              1.0,
                              0,
-                             0};
+                             0,
+                             NULL};
     st = wait_until(&w, s_poll_canary, &p, err);
     free(what);
     char lag_text[32];

@@ -88,9 +88,9 @@ static enum step_end s_create_bucket(struct s3_run *run, struct drh_err *err)
     run->restore_bucket = xstrdup(name);
     if (ledger_created(res->ledger, LEDGER_S3_BUCKET, name, arn, NULL, err) != DRH_OK)
         goto done;
-    struct aws_tag tags[2];
+    struct aws_tag tags[RES_TAG_COUNT];
     res_tags(res, tags);
-    if (s3_put_bucket_tagging(run->tc, name, tags, 2, err) != DRH_OK)
+    if (s3_put_bucket_tagging(run->tc, name, tags, RES_TAG_COUNT, err) != DRH_OK)
         goto done;
     report_add_property(res->suite, "restore_bucket", name);
     json_add_string(res->ev, "restore_bucket", name);

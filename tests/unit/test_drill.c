@@ -291,6 +291,9 @@ static const struct bad_case s_bad[] = {
     {"notify-topic-not-sns", 17, 54, "notify.sns.topic_arn: 'arn:aws:sqs:us-east-1:111111111111:q' is not an SNS topic ARN", "arn:aws:sns:"},
     {"notify-webhook-both", 17, 87, "notify.webhook: 'url' and 'url_env' both given", "url_env"},
     {"notify-webhook-not-url", 17, 52, "notify.webhook.url: not an http:// or https:// URL", "url_env"},
+    {"timeouts-not-duration", 17, 43, "timeouts.restore: 'soon' is not a duration", ""},
+    {"timeouts-unknown-step", 17, 32, "unknown key 'probe' in timeouts", "drill, copy, restore"},
+    {"timeouts-zero", 17, 26, "timeouts.drill: '0s' is not a duration", ""},
     {"canary-without-probe", 20, 7, "resources[0].canary: no canary probe reads the canaries back", "\"kind\": \"canary\""},
     {"canary-mount-on-db", 20, 19, "resources[0].canary: key 'mount' does not apply to aurora", "endpoint"},
     {"canary-efs-no-mount", 20, 17, "missing required key 'mount' in resources[0].canary", "/mnt/orders-efs"},
@@ -378,6 +381,12 @@ static void test_good_minimal(void)
     CU_ASSERT_STRING_EQUAL(d->owner, "");
     CU_ASSERT_EQUAL(d->rto, DRILL_DEFAULT_RTO);
     CU_ASSERT_EQUAL(d->rpo, DRILL_DEFAULT_RPO);
+    /* timeouts: the drill's is the RTO; steps 6h, 6h, 2h; teardown 1h */
+    CU_ASSERT_EQUAL(d->timeouts.drill, DRILL_DEFAULT_RTO);
+    CU_ASSERT_EQUAL(d->timeouts.copy, 6 * 3600);
+    CU_ASSERT_EQUAL(d->timeouts.restore, 6 * 3600);
+    CU_ASSERT_EQUAL(d->timeouts.available, 2 * 3600);
+    CU_ASSERT_EQUAL(d->timeouts.teardown, 3600);
     CU_ASSERT_STRING_EQUAL(d->source.account, "111111111111");
     CU_ASSERT_STRING_EQUAL(d->source.region, "us-east-1");
     CU_ASSERT_PTR_NULL(d->source.profile);
@@ -432,6 +441,11 @@ static void test_good_full(void)
     struct drill *d = s_load(GOOD_DIR "full.json");
     CU_ASSERT_PTR_NOT_NULL_FATAL(d);
     CU_ASSERT_STRING_EQUAL(d->name, "full-drill");
+    CU_ASSERT_EQUAL(d->timeouts.drill, 3 * 3600);
+    CU_ASSERT_EQUAL(d->timeouts.copy, 2 * 3600);
+    CU_ASSERT_EQUAL(d->timeouts.restore, 90 * 60);
+    CU_ASSERT_EQUAL(d->timeouts.available, 20 * 60);
+    CU_ASSERT_EQUAL(d->timeouts.teardown, 45 * 60);
     CU_ASSERT_STRING_EQUAL(d->description, "Every key set");
     CU_ASSERT_STRING_EQUAL(d->owner, "sre@example.com");
     CU_ASSERT_EQUAL(d->rto, 5400);

@@ -170,6 +170,10 @@ static void s_check_stack(struct fx *f, const struct isolation_stack *s)
     CU_ASSERT_STRING_EQUAL(ec2_tags_get(&v.tags, "drh:run-id"), f->run_id);
     CU_ASSERT_STRING_EQUAL(ec2_tags_get(&v.tags, "drh:drill"), f->d.name);
     CU_ASSERT_STRING_EQUAL(ec2_tags_get(&v.tags, "Name"), f->name);
+    /* when drh sweep may take it: the ledger's expiry, to the second */
+    char expires[32];
+    res_expires_tag(ledger_expires(f->l), expires);
+    CU_ASSERT_STRING_EQUAL(ec2_tags_get(&v.tags, "drh:expires"), expires);
     ec2_vpc_clean_up(&v);
     struct ec2_subnet *sv = NULL;
     size_t n = 0;
@@ -349,9 +353,15 @@ static void test_teardown_run_after_restart(void)
     char *instance = s_launch(&f, &s);
     CU_ASSERT_PTR_NOT_NULL_FATAL(instance);
     /* the runner is gone: drh teardown --run ID reads the ledger from disk */
+    double expires = ledger_expires(f.l);
+    CU_ASSERT(expires > (double)time(NULL) + DRILL_DEFAULT_RTO); /* + teardown's 1h */
+    CU_ASSERT(expires < (double)time(NULL) + DRILL_DEFAULT_RTO + 3600 + 60);
     ledger_close(f.l);
     struct ledger *l = NULL;
     CU_ASSERT_EQUAL_FATAL(ledger_open(s_state, f.run_id, &l, &err), DRH_OK);
+    CU_ASSERT_PTR_NULL(ledger_ended(l)); /* it crashed: no ended line */
+    CU_ASSERT_DOUBLE_EQUAL(ledger_expires(l), expires, 0.01);
+    CU_ASSERT_EQUAL(ledger_teardown_timeout(l), DRILL_DEFAULT_TEARDOWN_TIMEOUT);
     struct side *src = NULL, *tgt = NULL;
     CU_ASSERT_EQUAL_FATAL(side_open(ledger_side(l, false), "source", &src, &err), DRH_OK);
     CU_ASSERT_EQUAL_FATAL(side_open(ledger_side(l, true), "target", &tgt, &err), DRH_OK);
@@ -374,6 +384,13 @@ static void test_teardown_run_after_restart(void)
         CU_ASSERT(refused > refused_before);
         CU_ASSERT_EQUAL(emu_admin("POST", "/timing", "{\"eni_release\": 0}", NULL), 0);
     }
+    /* drh teardown --run ends the ledger; a later open reads it so */
+    EXPECT_OK(ledger_end(l, "teardown", &err), err);
+    ledger_close(l);
+    l = NULL;
+    CU_ASSERT_EQUAL_FATAL(ledger_open(s_state, f.run_id, &l, &err), DRH_OK);
+    CU_ASSERT_STRING_EQUAL(ledger_ended(l) ? ledger_ended(l) : "(none)", "teardown");
+    CU_ASSERT_EQUAL(ledger_pending(l), 0);
     free(instance);
     side_free(src);
     side_free(tgt);

@@ -701,6 +701,13 @@ case('notify-webhook-both', sub(NOTIFY, ('{ "url_env": "DRH_HOOK" }', '{ "url": 
      "notify.webhook: 'url' and 'url_env' both given", 'url_env')
 case('notify-webhook-not-url', sub(NOTIFY, ('{ "url_env": "DRH_HOOK" }', '{ "url": <@>"hooks.example.com/T/B/x" }')),
      'notify.webhook.url: not an http:// or https:// URL', 'url_env')
+TIMEOUTS = sub(B, ('  "resources": [', '  "timeouts": { "drill": "2h", "restore": "1h" },\n  "resources": ['))
+case('timeouts-not-duration', sub(TIMEOUTS, ('"restore": "1h"', '"restore": <@>"soon"')),
+     "timeouts.restore: 'soon' is not a duration", '')
+case('timeouts-unknown-step', sub(TIMEOUTS, ('"restore": "1h"', '<@>"probe": "1h"')),
+     "unknown key 'probe' in timeouts", 'drill, copy, restore')
+case('timeouts-zero', sub(TIMEOUTS, ('"drill": "2h"', '"drill": <@>"0s"')),
+     "timeouts.drill: '0s' is not a duration", '')
 case('canary-without-probe', sub(B, ('"type": "aurora",', '"type": "aurora",\n      <@>"canary": { "keep": 100 },')),
      'resources[0].canary: no canary probe reads the canaries back', '"kind": "canary"')
 case('canary-mount-on-db', sub(B, ('"type": "aurora",', '"type": "aurora",\n      "canary": { <@>"mount": "/mnt/x" },')),
