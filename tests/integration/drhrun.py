@@ -17,7 +17,10 @@ import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-DRH = os.path.join(ROOT, "drh")
+# ./drh, or ./drh under valgrind when DRH_VALGRIND_LOGS names a folder for
+# the logs (make test-valgrind; tests/tools/valgrind-drh)
+DRH = os.path.join(ROOT, "tests", "tools", "valgrind-drh") \
+    if os.environ.get("DRH_VALGRIND_LOGS") else os.path.join(ROOT, "drh")
 SHARED = os.environ.get("DRH_SHARED") or os.path.join(os.path.dirname(ROOT), "shared")
 XSD = os.path.join(SHARED, "junit", "junit-10.xsd")
 _warned = []
@@ -79,9 +82,18 @@ class DrhRun:
                            errors="backslashreplace")
         self.seconds = time.time() - t0
         self.rc, self.out, self.err = r.returncode, r.stdout, r.stderr
+        self.save_output()
         self._checked = False
         if os.path.exists(self.junit):
             self.root()
+
+    def save_output(self):
+        """Keeps what drh printed beside its reports (WORK/<run-id>.stdout,
+        .stderr), for the secret scan that ends the integration suite."""
+        base = os.path.join(os.path.dirname(self.junit), self.run_id)
+        for ext, text in ((".stdout", self.out), (".stderr", self.err)):
+            with open(base + ext, "w") as f:
+                f.write(text or "")
 
     def root(self):
         """The JUnit report's root element, checked (check_junit) once."""
@@ -129,7 +141,9 @@ class DrhRun:
         """What a failed assertion shows: the cases that did not pass and the output."""
         bad = ""
         try:
-            bad = "\n".join(f"{k}: {v}" for k, v in self.cases(True).items() if v[0] != "passed")
-        except (OSError, ET.ParseError):
-            pass
+            if os.path.exists(self.junit):
+                bad = "\n".join(f"{k}: {v}" for k, v in self.cases(True).items()
+                                if v[0] != "passed")
+        except (OSError, ET.ParseError, AssertionError) as e:
+            bad = f"(JUnit report unreadable: {e})"
         return f"rc={self.rc}\nnot passed:\n{bad}\nstdout:\n{self.out}\nstderr:\n{self.err[-3000:]}"

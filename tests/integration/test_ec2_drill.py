@@ -24,7 +24,7 @@ from drhrun import DrhRun  # noqa: E402
 from emu import Emulator, require  # noqa: E402
 from world import World, PROD, DR, EAST, WEST, KEY  # noqa: E402
 
-DRH = os.path.join(ROOT, "drh")
+from drhrun import DRH  # noqa: E402  (./drh, or the valgrind wrapper)
 TUNNEL = os.path.join(ROOT, "fixtures", "demo", "ec2-tunnel") + " {instance_id} {port}"
 E = W = None
 WORK = None

@@ -25,7 +25,7 @@ from drhrun import DrhRun  # noqa: E402
 from emu import Emulator, psql, require  # noqa: E402
 from world import World, PROD, DR, EAST, KEY, SUBNET_GROUP, SECURITY_GROUP, MASTER  # noqa: E402
 
-DRH = os.path.join(ROOT, "drh")
+from drhrun import DRH  # noqa: E402  (./drh, or the valgrind wrapper)
 E = W = None
 WORK = None
 STORE = None  # postgres://... of a real server the emulator runs

@@ -27,7 +27,7 @@ from drhrun import DrhRun  # noqa: E402
 from emu import Emulator, require  # noqa: E402
 from world import World, PROD, DR, EAST  # noqa: E402
 
-DRH = os.path.join(ROOT, "drh")
+from drhrun import DRH  # noqa: E402  (./drh, or the valgrind wrapper)
 E = W = None
 WORK = None
 
