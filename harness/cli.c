@@ -6,6 +6,7 @@
 #include "cli_due.h"
 #include "cli_evidence.h"
 #include "cli_posture.h"
+#include "cli_sweep.h"
 #include "cli_tools.h"
 
 #include "aws/creds.h"
@@ -35,6 +36,7 @@ static const char s_usage[] =
     "  validate FILE... check drill files (file:line:col errors, exit 2)\n"
     "  plan FILE...     the steps and AWS calls a run would make, making none\n"
     "  teardown --run ID  finish a crashed run's teardown from its ledger\n"
+    "  sweep [FILE...]  delete what ended or expired runs left (tagged drh:run-id)\n"
     "  posture FILE...  check the backup plan, its copies and the newest backups (read-only)\n"
     "  recovery-points --vault NAME  list a vault's recovery points: age, size, status\n"
     "  iam-policy FILE  the least-privilege IAM policies a drill needs\n"
@@ -155,7 +157,8 @@ static const struct cli_command *s_find(const char *name)
                   {cli_tool_commands, cli_tool_command_count},
                   {cli_due_commands, cli_due_command_count},
                   {cli_canary_commands, cli_canary_command_count},
-                  {cli_evidence_commands, cli_evidence_command_count}};
+                  {cli_evidence_commands, cli_evidence_command_count},
+                  {cli_sweep_commands, cli_sweep_command_count}};
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
         for (int i = 0; i < tables[t].n; i++)
             if (strcmp(tables[t].v[i].name, name) == 0)

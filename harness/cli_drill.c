@@ -317,7 +317,7 @@ static int s_teardown(int argc, char **argv)
     printf("teardown of run %s: %s\n", run_id, msg);
     struct drh_err end_err;
     drh_err_clear(&end_err);
-    if (ledger_end(l, "teardown", &end_err) != DRH_OK)
+    if (ledger_end(l, "teardown", false, &end_err) != DRH_OK)
         log_warn("%s", end_err.msg);
     rc = e == STEP_OK ? 0 : cli_fail(&err) == 2 ? 2 : 3;
 done:

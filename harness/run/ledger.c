@@ -32,6 +32,7 @@ struct ledger {
     double expires;             /* epoch seconds; 0: not recorded */
     long teardown_timeout;      /* seconds */
     char *ended;                /* the last "ended" line's how; NULL: none */
+    bool kept;                  /* ... and whether it kept what is left on purpose */
     struct ledger_entry *v;
     size_t n, cap;
 };
@@ -395,6 +396,8 @@ enum drh_status ledger_open(const char *state_dir, const char *run_id, struct le
             s_side_read(&l->sides[1], json_get(line, "target"));
         } else if (op && strcmp(op, "ended") == 0) {
             s_set(&l->ended, json_get_string(line, "how"));
+            l->kept = false;
+            json_bool(json_get(line, "kept"), &l->kept);
         } else {
             s_apply(l, line);
         }
@@ -481,7 +484,7 @@ size_t ledger_pending(const struct ledger *l)
     return n;
 }
 
-enum drh_status ledger_end(struct ledger *l, const char *how, struct drh_err *err)
+enum drh_status ledger_end(struct ledger *l, const char *how, bool kept, struct drh_err *err)
 {
     char now[64];
     s_now(now);
@@ -489,9 +492,12 @@ enum drh_status ledger_end(struct ledger *l, const char *how, struct drh_err *er
     json_add_string(line, "op", "ended");
     json_add_string(line, "how", how);
     json_add_number(line, "left", (double)ledger_pending(l));
+    if (kept)
+        json_add_bool(line, "kept", true);
     json_add_string(line, "at", now);
     pthread_mutex_lock(&l->lock);
     s_set(&l->ended, how);
+    l->kept = kept;
     enum drh_status st = s_append(l, line, err);
     pthread_mutex_unlock(&l->lock);
     return st;
@@ -500,6 +506,11 @@ enum drh_status ledger_end(struct ledger *l, const char *how, struct drh_err *er
 const char *ledger_ended(const struct ledger *l)
 {
     return l->ended;
+}
+
+bool ledger_kept(const struct ledger *l)
+{
+    return l->kept;
 }
 
 double ledger_expires(const struct ledger *l)

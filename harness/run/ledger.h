@@ -13,7 +13,8 @@
  *   {"op":"intent"|"created"|"deleted"|"gone", "kind", "side", "region", "id",
  *    "arn"?, "vault"?, "job"?, "at"}
  *   {"op":"detail", "kind", "id", "detail", "at"}
- *   {"op":"ended", "how", "left", "at"}: the run (or a later drh teardown) ended;
+ *   {"op":"ended", "how", "left", "kept"?, "at"}: the run (or a later drh teardown
+ *    or sweep) ended;
  *    left = entries not gone. The ledger is closed when the last such line
  *    has left 0.
  * A side holds account, region, profile, role_arn, external_id (no secrets).
@@ -114,11 +115,16 @@ size_t ledger_pending(const struct ledger *l);
 const char *ledger_kind_name(enum ledger_kind k);
 
 /* Appends an "ended" line: how ("passed", "failed", "error", "interrupted",
- * "teardown") and how many entries are not gone. */
-enum drh_status ledger_end(struct ledger *l, const char *how, struct drh_err *err);
+ * "teardown", "sweep"), how many entries are not gone, and kept: the
+ * drill's teardown policy kept them on purpose (teardown "never", or
+ * "on-success" after a failure). */
+enum drh_status ledger_end(struct ledger *l, const char *how, bool kept, struct drh_err *err);
 /* The how of the last "ended" line; NULL while the run has not ended (it
  * runs, or it crashed). */
 const char *ledger_ended(const struct ledger *l);
+/* Whether the last "ended" line says the teardown policy kept what is left
+ * (drh sweep then waits for the run to expire). */
+bool ledger_kept(const struct ledger *l);
 /* When the run expires (epoch seconds): started + timeouts.drill +
  * timeouts.teardown; after it, drh sweep deletes what is left. 0: unknown
  * (a ledger of an older drh). */

@@ -373,7 +373,10 @@ int runner_run(struct drill **drills, size_t n, const struct runner_options *opt
                           : dr.verdict == RUNNER_PASSED ? "passed"
                           : dr.verdict == RUNNER_FAILED ? "failed"
                                                         : "error";
-        if (ledger_end(ledgers[i], how, &end_err) != DRH_OK)
+        bool kept = d->teardown == DRILL_TEARDOWN_NEVER ||
+                    (d->teardown == DRILL_TEARDOWN_ON_SUCCESS && dr.verdict != RUNNER_PASSED);
+        if (ledger_end(ledgers[i], how, kept && ledger_pending(ledgers[i]) > 0, &end_err) !=
+            DRH_OK)
             log_warn("%s", end_err.msg);
         runner_record(&dr, opt->history);
         runner_notify(&dr, junit, ev_file);

@@ -385,7 +385,7 @@ static void test_teardown_run_after_restart(void)
         CU_ASSERT_EQUAL(emu_admin("POST", "/timing", "{\"eni_release\": 0}", NULL), 0);
     }
     /* drh teardown --run ends the ledger; a later open reads it so */
-    EXPECT_OK(ledger_end(l, "teardown", &err), err);
+    EXPECT_OK(ledger_end(l, "teardown", false, &err), err);
     ledger_close(l);
     l = NULL;
     CU_ASSERT_EQUAL_FATAL(ledger_open(s_state, f.run_id, &l, &err), DRH_OK);
