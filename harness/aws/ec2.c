@@ -38,7 +38,8 @@ const char *ec2_tags_get(const struct ec2_tags *t, const char *key)
 
 void ec2_parse_tags(const struct xml_node *n, struct ec2_tags *out)
 {
-    size_t cap = 0;
+    /* Appends: out may hold tags already, with no room beyond them. */
+    size_t cap = out->n;
     for (const struct xml_node *it = xml_child(xml_child(n, "tagSet"), "item"); it;
          it = xml_next(it)) {
         char *k = xml_find_text_nonempty(it, "key");

@@ -15,6 +15,15 @@
 
 #define DRILL_DOCS "docs/drill-format.md"
 
+/* A message stays on one line whatever a value quoted in it holds (a
+ * schedule's own error quotes the expression as written). */
+static void s_one_line(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7F)
+            *s = '?';
+}
+
 static bool s_record_at(struct drill_ctx *c, enum drill_tier tier, const struct json *at, bool key,
                         size_t offset, const char *fmt, va_list ap)
 {
@@ -31,6 +40,7 @@ static bool s_record_at(struct drill_ctx *c, enum drill_tier tier, const struct 
     f->line = line;
     f->col = col;
     vsnprintf(f->msg, sizeof f->msg, fmt, ap);
+    s_one_line(f->msg);
     f->hint[0] = '\0';
     c->last = f;
     return false;
@@ -96,6 +106,7 @@ bool drill_hint(struct drill_ctx *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(c->last->hint, sizeof c->last->hint, fmt, ap);
     va_end(ap);
+    s_one_line(c->last->hint);
     return false;
 }
 
