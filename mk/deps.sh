@@ -3,7 +3,7 @@
 # Every entry point of the Makefile calls this first; when everything is
 # present it prints nothing and costs one dpkg-query.
 #
-#   mk/deps.sh [GROUP...]   groups: build (default), test, servers
+#   mk/deps.sh [GROUP...]   groups: build (default), test, servers, fuzz
 set -euo pipefail
 
 build_pkgs=(build-essential pkg-config libcurl4-openssl-dev libssl-dev
@@ -11,6 +11,7 @@ build_pkgs=(build-essential pkg-config libcurl4-openssl-dev libssl-dev
     python3 python3-botocore tzdata)
 test_pkgs=(awscli valgrind chromium prometheus-node-exporter libxml2-utils)
 server_pkgs=(postgresql mariadb-server)
+fuzz_pkgs=(clang libclang-rt-14-dev)
 
 want=()
 [ $# -eq 0 ] && set -- build
@@ -19,7 +20,8 @@ for group in "$@"; do
         build) want+=("${build_pkgs[@]}") ;;
         test) want+=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
         servers) want+=("${server_pkgs[@]}") ;;
-        *) echo "mk/deps.sh: unknown group '$group' (build, test, servers)" >&2; exit 2 ;;
+        fuzz) want+=("${build_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
+        *) echo "mk/deps.sh: unknown group '$group' (build, test, servers, fuzz)" >&2; exit 2 ;;
     esac
 done
 
