@@ -21,6 +21,8 @@
     X(DRH_E_CREDS, 3, "no usable credentials")                                                     \
     X(DRH_E_PARSE, 3, "malformed response")                                                        \
     X(DRH_E_AWS, 3, "aws error")                                                                   \
+    X(DRH_E_UNAVAILABLE, 3, "aws throttling or unavailable after retries")                         \
+    X(DRH_E_INTERRUPTED, 3, "interrupted by a signal")                                             \
     X(DRH_E_NOTFOUND, 3, "not found")                                                              \
     X(DRH_E_INTERNAL, 3, "internal error")
 

@@ -261,7 +261,12 @@ static enum drh_status s_conclude(struct aws_client *c, const struct aws_service
                                                    buf_str(&resp->body), resp->body.len);
         if (resp->status >= 300) {
             const struct aws_error_info *e = &resp->error;
-            st = drh_err_set(err, DRH_E_AWS, "%s %s: %s: %s (HTTP %ld, request id %s, %d attempt%s)",
+            /* Throttling and 5xx that outlived the retries say nothing about
+             * the backups: an environment error, never a drill failure. */
+            enum drh_status code =
+                retry_classify(HTTP_FAIL_NONE, resp->status, e->code) != RETRY_NO ? DRH_E_UNAVAILABLE
+                                                                           : DRH_E_AWS;
+            st = drh_err_set(err, code, "%s %s: %s: %s (HTTP %ld, request id %s, %d attempt%s)",
                              svc->id, req->operation, e->code ? e->code : "UnknownError",
                              e->message && *e->message ? e->message : "no message", resp->status,
                              e->request_id ? e->request_id

@@ -77,7 +77,13 @@ enum drh_status rds_teardown_entry(struct td *t, const struct ledger_entry *e,
     td_progress(t, e, NULL);
     st = snapshot ? rds_delete_snapshot(c, cluster, e->id, err)
                   : rds_delete_db(c, cluster, e->id, err);
-    if (st == DRH_E_NOTFOUND) {
+    /* Gone, or already being deleted: an earlier attempt whose answer was
+     * lost (a dropped connection), or an earlier teardown, got there first. */
+    if (st == DRH_E_NOTFOUND ||
+        (st == DRH_E_AWS && !snapshot &&
+         (strstr(err->msg, ": InvalidDBInstanceState: ") ||
+          strstr(err->msg, ": InvalidDBClusterStateFault: ")) &&
+         strstr(err->msg, "already being deleted"))) {
         drh_err_clear(err);
         st = DRH_OK;
     }

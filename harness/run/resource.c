@@ -38,6 +38,9 @@ void res_case(struct res_run *run, const char *name, enum report_status status, 
         vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
     }
+    /* After SIGINT/SIGTERM nothing is proven broken: what did not pass is an error. */
+    if (runner_interrupted && status == REPORT_FAIL)
+        status = REPORT_ERROR;
     report_add_case(run->suite, run->classname, name, status, seconds, msg[0] ? msg : NULL);
     progress_result(run->d->name, run->r->name, name, progress_status_word((int)status), msg);
 }
@@ -134,6 +137,8 @@ enum step_end res_step(struct res_run *run, const char *name,
     }
     progress_phase(run->d->name, run->r->name, name, "started");
     enum step_end e = fn(run, &err);
+    if (e == STEP_FAILED && runner_interrupted)
+        e = STEP_ERROR;
     double secs = progress_elapsed() - t;
     if (e == STEP_OK) {
         res_case(run, name, REPORT_PASS, secs, NULL);
@@ -177,12 +182,15 @@ void res_measure(struct res_run *run, enum step_end *worst)
             *worst = STEP_FAILED;
     } else {
         drill_format_duration(run->d->rto, b, sizeof(b));
-        res_case(run, "rto", REPORT_FAIL, 0,
-                 "not achieved: the restored copy never answered with all probes passing "
+        /* Only a drill failure proves the RTO missed; an error or a signal
+         * leaves it unmeasured. */
+        bool failed = *worst == STEP_FAILED && !runner_interrupted;
+        res_case(run, "rto", failed ? REPORT_FAIL : REPORT_ERROR, 0,
+                 "not %s: the restored copy never answered with all probes passing "
                  "(objective %s)",
-                 b);
-        if (*worst < STEP_FAILED)
-            *worst = STEP_FAILED;
+                 failed ? "achieved" : "measured", b);
+        if (*worst < (failed ? STEP_FAILED : STEP_ERROR))
+            *worst = failed ? STEP_FAILED : STEP_ERROR;
     }
     for (int p = PH_SELECT; p < PH_TEARDOWN; p++) {
         char key[40];

@@ -127,9 +127,12 @@ static void s_stack_rto(struct stack *s, struct res_run *const *runs,
     char a[32], b[32];
     double last = 0;
     const char *missing = NULL;
+    bool proven = true; /* every resource that did not pass failed (none errored) */
     for (size_t i = 0; i < n; i++) {
         if (verdicts[i] != RUNNER_PASSED && !missing)
             missing = runs[i]->r->name;
+        if (verdicts[i] == RUNNER_ERROR)
+            proven = false;
         if (runs[i]->probes_passed_mono > last)
             last = runs[i]->probes_passed_mono;
         if (runs[i]->probes_passed_mono <= 0 && !missing)
@@ -137,9 +140,13 @@ static void s_stack_rto(struct stack *s, struct res_run *const *runs,
     }
     drill_format_duration(s->d->rto, b, sizeof b);
     if (missing) {
-        check_case(&s->ctx, "stack rto", REPORT_FAIL, 0,
-                   "not achieved: '%s' did not pass (objective %s)", missing, b);
-        s->verdict = runner_worse(s->verdict, RUNNER_FAILED);
+        /* A resource that errored (or a signal) leaves the stack RTO unmeasured,
+         * not missed. */
+        proven = proven && !runner_interrupted;
+        check_case(&s->ctx, "stack rto", proven ? REPORT_FAIL : REPORT_ERROR, 0,
+                   "not %s: '%s' did not pass (objective %s)", proven ? "achieved" : "measured",
+                   missing, b);
+        s->verdict = runner_worse(s->verdict, proven ? RUNNER_FAILED : RUNNER_ERROR);
         return;
     }
     double rto = last - s->t0_mono;

@@ -59,7 +59,7 @@ enum drh_status wait_until(const struct wait_options *o, wait_poll_fn poll, void
         if (o->deadline > 0 && now + nap > o->deadline)
             nap = o->deadline - now;
         if (!wait_sleep(nap, o->patience)) {
-            st = drh_err_set(err, DRH_E_TIMEOUT, "interrupted while waiting on %s", o->what);
+            st = drh_err_set(err, DRH_E_INTERRUPTED, "interrupted while waiting on %s", o->what);
             break;
         }
         interval = interval * 1.5 > max ? max : interval * 1.5;

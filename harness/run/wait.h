@@ -28,7 +28,8 @@ struct wait_options {
                               * NULL: the drill's timeout */
 };
 
-/* DRH_E_TIMEOUT when the deadline passes or the run is interrupted. */
+/* DRH_E_TIMEOUT when the deadline passes; DRH_E_INTERRUPTED when the run
+ * is interrupted (an error, never a drill failure). */
 enum drh_status wait_until(const struct wait_options *o, wait_poll_fn poll, void *ctx,
                            struct drh_err *err);
 /* Sleeps up to seconds, returning early (false) when more than patience
