@@ -171,6 +171,26 @@ class WireFaults(unittest.TestCase):
         self.assertIn("onnection", cm.exception.text)
         self.assertEqual(E.aws("production", "sts", "get-caller-identity")["Account"], PROD)
 
+    def test_drop_after_processes_then_drops(self):
+        """drop_after: the create happens, the answer never comes; a retry
+        then meets what the first call made."""
+        E.admin("POST", "/faults", {"kind": "drop_after", "service": "backup",
+                                    "operation": "CreateBackupVault"})
+        with self.assertRaises(CliError) as cm:
+            E.aws("production", "backup", "create-backup-vault", "--backup-vault-name",
+                  "dropped-after")
+        self.assertIn("onnection", cm.exception.text)
+        names = [v["BackupVaultName"] for v in
+                 E.aws("production", "backup", "list-backup-vaults")["BackupVaultList"]]
+        self.assertIn("dropped-after", names)
+        calls = E.admin("GET", "/truth/calls?operation=CreateBackupVault")["calls"]
+        self.assertEqual(calls[-1]["status"], "dropped-after")
+        self.assertEqual(E.admin("GET", "/faults")["faults"], [])
+        with self.assertRaises(CliError) as cm:       # the fault is spent: an honest answer
+            E.aws("production", "backup", "create-backup-vault", "--backup-vault-name",
+                  "dropped-after")
+        self.assertEqual(cm.exception.code, "AlreadyExistsException")
+
 
 class Lifecycle(unittest.TestCase):
     def test_sigterm_stops_servers(self):
