@@ -6,7 +6,11 @@
 #   make test-integration  drh's drills end to end against the emulator
 #   make test-emulator  the local AWS emulator's own tests (AWS CLI v2, real
 #                   PostgreSQL and MariaDB servers it starts and stops)
+#   make test-faults  the fault campaign: drills under random faults, kill -9,
+#                   signals; every verdict right, nothing leaked (FAULT_DRILLS=60)
+#   make test-valgrind  the integration suite with every ./drh under valgrind
 #   make check      the unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make fuzz       libFuzzer targets (clang), each for FUZZ_SECONDS (docs/fuzzing.md)
 #   make demo       a complete drill against the local emulator (fixtures/demo/run)
 #
 # Every entry point first installs the Debian packages it needs (mk/deps.sh).
@@ -33,13 +37,16 @@ pc_libs = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRC := $(sort $(wildcard harness/*.c harness/*/*.c probes/*.c reports/*.c reports/*/*.c))
 LIB_SRC := $(filter-out harness/main.c,$(LIB_SRC))
-UNIT_SRC := $(sort $(wildcard tests/unit/*.c tests/unit/support/*.c))
+# The fuzz targets are in the unit build too: the fuzz-replay suite feeds them
+# their corpora and every crash found (tests/fuzz/).
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c tests/unit/support/*.c tests/fuzz/targets/*.c))
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/harness/main.o
 
-.PHONY: all deps test-deps test test-unit test-emulator test-integration check demo clean format
+.PHONY: all deps test-deps test test-unit test-emulator test-integration test-faults \
+        test-valgrind check demo clean format drh
 all: drh
 
 deps:
@@ -63,8 +70,10 @@ $(BUILD)/drh: $(MAIN_OBJ) $(BUILD)/libdrh.a
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libdrh.a
 	$(CC) $(EXTRA_CFLAGS) -o $@ $^ $(pc_libs) -lcunit -lpthread -lm $(EXTRA_LDFLAGS)
 
+# Always compared: ./drh is whichever build ran last (make check puts the
+# sanitized one there while its unit tests run, then the release one back).
 drh: $(BUILD)/drh
-	@cp $< $@
+	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
 
 # The unit suite: no servers. It ends with CUnit's run summary.
 test-unit: test-deps $(BUILD)/unit-tests drh
@@ -81,21 +90,44 @@ test-integration: drh
 	@mk/deps.sh test servers
 	@tests/integration/run
 
-# Everything. Every part runs even when an earlier one fails; the CUnit run
-# summary stays the last thing printed, and the exit code is non-zero when
-# any part failed.
-test:
-	@rc=0; \
-	$(MAKE) --no-print-directory test-emulator || rc=1; \
-	$(MAKE) --no-print-directory test-integration || rc=1; \
-	$(MAKE) --no-print-directory test-unit || rc=1; \
-	if [ $$rc -ne 0 ]; then echo "make test: FAILED (see above)" >&2; fi; \
-	exit $$rc
+# The fault campaign (tests/faults/run): FAULT_DRILLS drills, a random seed
+# unless FAULT_SEED is given (the campaign prints it, to replay a failure).
+FAULT_DRILLS ?= 60
+test-faults: drh
+	@mk/deps.sh test servers
+	@tests/faults/run --drills $(FAULT_DRILLS) $(if $(FAULT_SEED),--seed $(FAULT_SEED))
 
+# The integration suite with every drh process under valgrind: errors and
+# definite or indirect leaks fail it (tests/tools/valgrind-drh).
+test-valgrind: drh
+	@mk/deps.sh test servers
+	@logs=$$(mktemp -d "$${TMPDIR:-/tmp}/drh-valgrind.XXXXXX"); \
+	DRH_VALGRIND_LOGS=$$logs tests/integration/run; rc=$$?; rm -rf "$$logs"; exit $$rc
+
+# Everything: the emulator's tests, the integration suite, a bounded fault
+# campaign, the unit suite, the unit suite under ASan + UBSan, and the
+# integration suite under valgrind. Every part runs even when an earlier one
+# fails; the exit code is non-zero when any part failed, and the last lines
+# say which.
+test:
+	@rc=0; failed=""; \
+	$(MAKE) --no-print-directory test-emulator || failed="$$failed test-emulator"; \
+	$(MAKE) --no-print-directory test-integration || failed="$$failed test-integration"; \
+	$(MAKE) --no-print-directory test-faults FAULT_DRILLS=12 || failed="$$failed test-faults"; \
+	$(MAKE) --no-print-directory test-valgrind || failed="$$failed test-valgrind"; \
+	$(MAKE) --no-print-directory check || failed="$$failed check"; \
+	$(MAKE) --no-print-directory test-unit || failed="$$failed test-unit"; \
+	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed (see above)" >&2; exit 1; fi; \
+	echo "make test: every part passed (emulator, integration, faults, valgrind, check, unit)"
+
+# The unit suite under ASan + UBSan (its ./drh too), then the release ./drh back.
 check:
-	@$(MAKE) --no-print-directory BUILD=build/asan \
+	@rc=0; $(MAKE) --no-print-directory BUILD=build/asan \
 	    EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	    test-unit
+	    test-unit || rc=$$?; \
+	$(MAKE) --no-print-directory drh; exit $$rc
+
+-include mk/fuzz.mk
 
 # A complete drill (drills/demo.json) against the local emulator and real
 # PostgreSQL servers it starts and stops: see fixtures/demo/run.
