@@ -56,11 +56,15 @@ def status(key, bucket="emr-source", profile="production"):
 
 class Replication(unittest.TestCase):
     def test_replicates_after_lag_with_statuses(self):
+        # a lag well beyond two AWS CLI calls on a busy machine (each can
+        # take seconds), so PENDING is seen before it ends
+        E.admin("POST", "/timing", {"replication": 15.0})
+        self.addCleanup(E.admin, "POST", "/timing", {"replication": 4.0})
         out = put("records/1.json", '{"patient": 1}')
         self.assertEqual(out["ChecksumSHA256"],
                          base64.b64encode(hashlib.sha256(b'{"patient": 1}').digest()).decode())
         self.assertEqual(status("records/1.json"), "PENDING")
-        E.wait(lambda: status("records/1.json"), "COMPLETED", timeout=20)
+        E.wait(lambda: status("records/1.json"), "COMPLETED", timeout=45)
         self.assertEqual(status("records/1.json", "emr-target", "dr"), "REPLICA")
         tgt = E.aws("dr", "s3api", "head-object", "--bucket", "emr-target", "--key",
                     "records/1.json", "--checksum-mode", "ENABLED", region="us-east-1")
