@@ -22,8 +22,9 @@ WARN := -Wall -Wextra -Werror -Wformat=2 -Wmissing-prototypes -Wstrict-prototype
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O2 $(WARN) \
         -Iharness -I.
 SHARED ?= ../shared
-export SIGV4_SUITE ?= $(SHARED)/sigv4/botocore-aws4
-export DRH_SHARED := $(SHARED)
+# Absolute: the integration tests read them from their own folder.
+export SIGV4_SUITE ?= $(abspath $(SHARED))/sigv4/botocore-aws4
+export DRH_SHARED := $(abspath $(SHARED))
 # Tests must never reach the instance metadata service of a real host.
 export AWS_EC2_METADATA_DISABLED := true
 
