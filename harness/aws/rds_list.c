@@ -40,19 +40,6 @@ static const struct s_kind_names s_names[] = {
                                 false},
 };
 
-/* The Tag elements of a TagList into t. */
-static void s_tags(const struct xml_node *tag_list, struct aws_tagged *t)
-{
-    for (const struct xml_node *tag = xml_child(tag_list, "Tag"); tag; tag = xml_next(tag)) {
-        char *k = xml_find_text_nonempty(tag, "Key");
-        char *v = xml_find_text(tag, "Value");
-        if (k)
-            aws_tagged_set_tag(t, k, v);
-        free(k);
-        free(v);
-    }
-}
-
 static enum drh_status s_item(const struct s_kind_names *k, const struct xml_node *n,
                               struct aws_tagged *t, struct drh_err *err)
 {
@@ -66,7 +53,7 @@ static enum drh_status s_item(const struct s_kind_names *k, const struct xml_nod
     double when = created ? aws_parse_time_frac(created) : 0;
     t->created = when > 0 ? when : 0;
     free(created);
-    s_tags(xml_child(n, "TagList"), t);
+    aws_tagged_read_tags(t, xml_child(n, "TagList"));
     return DRH_OK;
 }
 
@@ -86,7 +73,7 @@ static enum drh_status s_list_tags(struct aws_client *c, struct aws_tagged *t, s
     st = aws_query_call_nf(c, "rds", op, &p, not_found, &doc, &result, err);
     aws_params_clean_up(&p);
     if (st == DRH_OK)
-        s_tags(xml_child(result, "TagList"), t);
+        aws_tagged_read_tags(t, xml_child(result, "TagList"));
     xml_free(doc);
     return st;
 }

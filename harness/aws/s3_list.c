@@ -73,15 +73,7 @@ static enum drh_status s_tags(struct aws_client *c, struct aws_tagged *t, bool *
         st = DRH_OK;
     }
     free(code);
-    const struct xml_node *set = xml_child(xml_root(doc), "TagSet");
-    for (const struct xml_node *tag = xml_child(set, "Tag"); tag; tag = xml_next(tag)) {
-        char *k = xml_find_text_nonempty(tag, "Key");
-        char *v = xml_find_text(tag, "Value");
-        if (k)
-            aws_tagged_set_tag(t, k, v);
-        free(k);
-        free(v);
-    }
+    aws_tagged_read_tags(t, xml_child(xml_root(doc), "TagSet"));
     xml_free(doc);
     return st;
 }

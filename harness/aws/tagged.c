@@ -5,6 +5,7 @@
 #include "aws/tagged.h"
 
 #include "mem.h"
+#include "xml.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -66,4 +67,16 @@ void aws_tagged_list_clean_up(struct aws_tagged_list *l)
         s_clean_up(&l->v[i]);
     free(l->v);
     memset(l, 0, sizeof *l);
+}
+
+void aws_tagged_read_tags(struct aws_tagged *t, const struct xml_node *list)
+{
+    for (const struct xml_node *tag = xml_child(list, "Tag"); tag; tag = xml_next(tag)) {
+        char *k = xml_find_text_nonempty(tag, "Key");
+        char *v = xml_find_text(tag, "Value");
+        if (k)
+            aws_tagged_set_tag(t, k, v);
+        free(k);
+        free(v);
+    }
 }

@@ -15,6 +15,7 @@
 #ifndef DRH_AWS_TAGGED_H
 #define DRH_AWS_TAGGED_H
 #include "aws/client.h"
+#include "xml.h"
 
 #include <stddef.h>
 
@@ -43,6 +44,9 @@ const char *aws_tagged_tag(const struct aws_tagged *t, const char *key);
 struct aws_tagged *aws_tagged_add(struct aws_tagged_list *l);
 /* Adds a tag (copies; NULL value: ""). */
 void aws_tagged_set_tag(struct aws_tagged *t, const char *key, const char *value);
+/* Adds the tags of a list of <Tag><Key/><Value/></Tag> elements (RDS's
+ * TagList, S3's TagSet; NULL: none). */
+void aws_tagged_read_tags(struct aws_tagged *t, const struct xml_node *list);
 /* Moves every element of from to the end of to; from is left empty. */
 void aws_tagged_list_move(struct aws_tagged_list *to, struct aws_tagged_list *from);
 /* Frees the elements and the array and zeroes l; a zeroed l is fine. */

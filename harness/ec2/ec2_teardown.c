@@ -51,7 +51,7 @@ static enum drh_status s_delete(struct td *t, const struct ledger_entry *e, stru
                                 const char *id, struct drh_err *err)
 {
     char *tag = NULL;
-    enum drh_status st = ec2_get_tag(c, id, TD_TAG_RUN, &tag, err);
+    enum drh_status st = ec2_get_tag(c, id, LEDGER_TAG_RUN, &tag, err);
     struct ec2_look look = {c, e->kind, id};
     struct buf status;
     buf_init(&status);
@@ -90,7 +90,7 @@ static enum drh_status s_unresolved(struct td *t, const struct ledger_entry *e,
                                     struct drh_err *err)
 {
     if (e->kind == LEDGER_EC2_INSTANCE)
-        return ec2_find_instances(c, TD_TAG_RUN, ledger_run_id(t->l), ids, n, err);
+        return ec2_find_instances(c, LEDGER_TAG_RUN, ledger_run_id(t->l), ids, n, err);
     struct ec2_image_query q = {.owner = "self", .name = e->id};
     struct ec2_image *v = NULL;
     size_t m = 0;

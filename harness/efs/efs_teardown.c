@@ -69,7 +69,7 @@ static enum drh_status s_fs_owned(struct td *t, struct aws_client *c, const char
     if (st == DRH_OK)
         st = efs_list_tags(c, fs_id, &tags, err);
     if (st == DRH_OK)
-        *owned = td_owned(t, fs.arn ? fs.arn : fs_id, json_get_string(tags, TD_TAG_RUN), job_arn);
+        *owned = td_owned(t, fs.arn ? fs.arn : fs_id, json_get_string(tags, LEDGER_TAG_RUN), job_arn);
     json_free(tags);
     efs_file_system_clean_up(&fs);
     return st;

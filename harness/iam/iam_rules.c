@@ -253,7 +253,7 @@ static struct json *s_statement(const struct stmt *s, const char *sid)
                           &s->values);
     } else {
         /* the tag key exists: drh tags everything it makes, and only that */
-        json_add_string(json_add_child(c, "Null", json_new_object()), "aws:ResourceTag/" TD_TAG_RUN,
+        json_add_string(json_add_child(c, "Null", json_new_object()), "aws:ResourceTag/" LEDGER_TAG_RUN,
                         "false");
     }
     return o;

@@ -70,7 +70,7 @@ enum drh_status rds_teardown_entry(struct td *t, const struct ledger_entry *e,
     }
     if (st != DRH_OK || !arn)
         goto done;
-    if ((st = rds_get_tag(c, arn, TD_TAG_RUN, &tag, err)) != DRH_OK)
+    if ((st = rds_get_tag(c, arn, LEDGER_TAG_RUN, &tag, err)) != DRH_OK)
         goto done;
     if (!td_owned(t, arn, tag, job_arn))
         goto done;

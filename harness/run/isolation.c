@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TAG_RUN "drh:run-id"
 
 struct iso {
     struct ledger *l;
@@ -237,10 +236,10 @@ enum drh_status isolation_create(struct ledger *l, struct side *tgt, const struc
         return drh_err_hint(err, "set isolation.allow_from to the runner's address range");
     }
     struct iso s = {l, NULL, d, side_def(tgt)->region, s_name(d->name, run_id), {{0}}, {0}};
-    s.tags[0] = (struct aws_tag){TAG_RUN, run_id};
-    s.tags[1] = (struct aws_tag){"drh:drill", d->name};
+    s.tags[0] = (struct aws_tag){LEDGER_TAG_RUN, run_id};
+    s.tags[1] = (struct aws_tag){LEDGER_TAG_DRILL, d->name};
     res_expires_tag(ledger_expires(l), s.expires);
-    s.tags[2] = (struct aws_tag){"drh:expires", s.expires};
+    s.tags[2] = (struct aws_tag){LEDGER_TAG_EXPIRES, s.expires};
     s.tags[3] = (struct aws_tag){"Name", s.name};
     struct isolation_stack k = {0};
     enum drh_status st = side_client(tgt, NULL, &s.c, err);

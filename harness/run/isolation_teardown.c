@@ -133,14 +133,14 @@ static enum drh_status s_delete(struct td *t, const struct ledger_entry *e, stru
         arn = g.arn ? xstrdup(g.arn) : e->arn ? xstrdup(e->arn) : NULL;
         rds_subnet_group_clean_up(&g);
         if (st == DRH_OK && arn)
-            st = rds_get_tag(c, arn, TD_TAG_RUN, &tag, err);
+            st = rds_get_tag(c, arn, LEDGER_TAG_RUN, &tag, err);
     } else {
         struct buf status;
         buf_init(&status);
         st = s_look(&p, &status, err);
         buf_clean_up(&status);
         if (st == DRH_OK)
-            st = ec2_get_tag(c, id, TD_TAG_RUN, &tag, err);
+            st = ec2_get_tag(c, id, LEDGER_TAG_RUN, &tag, err);
     }
     if (st == DRH_OK && td_owned(t, arn ? arn : id, tag, NULL)) {
         td_progress(t, e, id);

@@ -27,6 +27,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The tags every thing a run creates carries (res_tags(), the isolated
+ * stack): teardown deletes only what carries its run's id; drh sweep finds
+ * runs' leftovers by them. */
+#define LEDGER_TAG_RUN "drh:run-id"
+#define LEDGER_TAG_DRILL "drh:drill"
+#define LEDGER_TAG_EXPIRES "drh:expires"
+
 /* What a run can create; teardown deletes in this order, newest first within a kind. */
 enum ledger_kind {
     LEDGER_EC2_INSTANCE,     /* a launched instance (terminated, then confirmed terminated) */

@@ -64,11 +64,11 @@ char *res_identifier(const struct res_run *run, const char *part)
 
 void res_tags(const struct res_run *run, struct aws_tag tags[RES_TAG_COUNT])
 {
-    tags[0].key = "drh:run-id";
+    tags[0].key = LEDGER_TAG_RUN;
     tags[0].value = run->run_id;
-    tags[1].key = "drh:drill";
+    tags[1].key = LEDGER_TAG_DRILL;
     tags[1].value = run->d->name;
-    tags[2].key = "drh:expires";
+    tags[2].key = LEDGER_TAG_EXPIRES;
     tags[2].value = run->expires;
 }
 

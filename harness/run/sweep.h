@@ -21,9 +21,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SWEEP_TAG_RUN "drh:run-id"
-#define SWEEP_TAG_DRILL "drh:drill"
-#define SWEEP_TAG_EXPIRES "drh:expires"
 
 /* One thing a run made, as a listing found it. */
 struct sweep_thing {

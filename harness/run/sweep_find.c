@@ -116,7 +116,7 @@ static void s_take(struct scan *s, const struct aws_tagged_list *l, enum ledger_
 {
     for (size_t i = 0; i < l->n; i++) {
         const struct aws_tagged *a = &l->v[i];
-        const char *run_id = aws_tagged_tag(a, SWEEP_TAG_RUN);
+        const char *run_id = aws_tagged_tag(a, LEDGER_TAG_RUN);
         if (!run_id || !*run_id)
             continue;
         /* AWS Backup's own snapshots go with their recovery points */
@@ -128,8 +128,8 @@ static void s_take(struct scan *s, const struct aws_tagged_list *l, enum ledger_
         if (!t)
             continue;
         t->arn = s_dupz(a->arn);
-        t->drill = s_dupz(aws_tagged_tag(a, SWEEP_TAG_DRILL));
-        const char *exp = aws_tagged_tag(a, SWEEP_TAG_EXPIRES);
+        t->drill = s_dupz(aws_tagged_tag(a, LEDGER_TAG_DRILL));
+        const char *exp = aws_tagged_tag(a, LEDGER_TAG_EXPIRES);
         double e = exp ? aws_parse_time_frac(exp) : 0;
         t->expires = e > 0 ? e : 0;
         t->created = a->created;
@@ -154,7 +154,7 @@ static void s_ec2(struct scan *s)
         struct aws_tagged_list l = {0};
         struct drh_err err;
         drh_err_clear(&err);
-        if (ec2_list_tagged(s->c, kinds[i].k, SWEEP_TAG_RUN, &l, &err) == DRH_OK)
+        if (ec2_list_tagged(s->c, kinds[i].k, LEDGER_TAG_RUN, &l, &err) == DRH_OK)
             s_take(s, &l, kinds[i].lk);
         else
             s_failed(s, kinds[i].what, &err);
@@ -180,7 +180,7 @@ static void s_rds(struct scan *s, bool snapshots_only)
         struct aws_tagged_list l = {0};
         struct drh_err err;
         drh_err_clear(&err);
-        if (rds_list_tagged(s->c, kinds[i].k, SWEEP_TAG_RUN, SWEEP_NAME_PREFIX, &l, &err) == DRH_OK)
+        if (rds_list_tagged(s->c, kinds[i].k, LEDGER_TAG_RUN, SWEEP_NAME_PREFIX, &l, &err) == DRH_OK)
             s_take(s, &l, kinds[i].lk);
         else
             s_failed(s, kinds[i].what, &err);
@@ -193,13 +193,13 @@ static void s_efs_s3(struct scan *s)
     struct aws_tagged_list l = {0};
     struct drh_err err;
     drh_err_clear(&err);
-    if (efs_list_tagged(s->c, SWEEP_TAG_RUN, &l, &err) == DRH_OK)
+    if (efs_list_tagged(s->c, LEDGER_TAG_RUN, &l, &err) == DRH_OK)
         s_take(s, &l, LEDGER_EFS_FILE_SYSTEM);
     else
         s_failed(s, "EFS file systems", &err);
     aws_tagged_list_clean_up(&l);
     drh_err_clear(&err);
-    if (s3_list_tagged(s->c, SWEEP_TAG_RUN, SWEEP_NAME_PREFIX, &l, &err) == DRH_OK)
+    if (s3_list_tagged(s->c, LEDGER_TAG_RUN, SWEEP_NAME_PREFIX, &l, &err) == DRH_OK)
         s_take(s, &l, LEDGER_S3_BUCKET);
     else
         s_failed(s, "S3 buckets", &err);

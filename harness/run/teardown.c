@@ -202,7 +202,7 @@ static enum drh_status s_delete_recovery_point(struct td *t, const struct ledger
     }
     if (st != DRH_OK)
         goto done;
-    if (!td_owned(t, rp_arn, json_get_string(tags, TD_TAG_RUN), job_arn))
+    if (!td_owned(t, rp_arn, json_get_string(tags, LEDGER_TAG_RUN), job_arn))
         goto done;
     td_progress(t, e, rp_arn);
     st = backup_delete_recovery_point(c, e->vault, rp_arn, err);

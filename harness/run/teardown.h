@@ -13,8 +13,6 @@
 #include "run/ledger.h"
 #include "run/side.h"
 
-#define TD_TAG_RUN "drh:run-id"
-
 struct td {
     struct ledger *l;
     struct side *src, *tgt;

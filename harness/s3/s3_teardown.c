@@ -90,7 +90,7 @@ static enum drh_status s_bucket(struct td *t, const struct ledger_entry *e, stru
 {
     char *tag = NULL;
     char *arn = xasprintf("arn:aws:s3:::%s", e->id);
-    enum drh_status st = s3_get_bucket_tag(c, e->id, TD_TAG_RUN, &tag, err);
+    enum drh_status st = s3_get_bucket_tag(c, e->id, LEDGER_TAG_RUN, &tag, err);
     if (st == DRH_E_NOTFOUND) {
         drh_err_clear(err);
         st = ledger_gone(t->l, e->kind, e->id, err);

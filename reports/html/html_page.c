@@ -90,7 +90,9 @@ static void s_escape_n(struct buf *b, const char *s, size_t n)
     free(head);
 }
 
-void html_text_cut(struct buf *b, const char *s, size_t max)
+/* s escaped, cut at max bytes (a UTF-8 boundary) with an ellipsis, which
+ * says how much was cut when say_more. */
+static void s_text_cut(struct buf *b, const char *s, size_t max, bool say_more)
 {
     if (!s)
         return;
@@ -100,23 +102,23 @@ void html_text_cut(struct buf *b, const char *s, size_t max)
         return;
     }
     s_escape_n(b, s, n);
-    buf_printf(b,
-               " \xe2\x80\xa6"
-               "cut (%zu more bytes)",
-               len - n);
+    if (say_more)
+        buf_printf(b,
+                   " \xe2\x80\xa6"
+                   "cut (%zu more bytes)",
+                   len - n);
+    else
+        buf_puts(b, "\xe2\x80\xa6");
+}
+
+void html_text_cut(struct buf *b, const char *s, size_t max)
+{
+    s_text_cut(b, s, max, true);
 }
 
 void html_text_short(struct buf *b, const char *s, size_t max)
 {
-    if (!s)
-        return;
-    size_t len = strlen(s), n = report_cut_len(s, len, max);
-    if (n == len) {
-        xml_escape(b, s);
-        return;
-    }
-    s_escape_n(b, s, n);
-    buf_puts(b, "\xe2\x80\xa6");
+    s_text_cut(b, s, max, false);
 }
 
 const char *html_class(const char *status)
