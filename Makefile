@@ -12,6 +12,9 @@
 #   make check      the unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make fuzz       libFuzzer targets (clang), each for FUZZ_SECONDS (docs/fuzzing.md)
 #   make demo       a complete drill against the local emulator (fixtures/demo/run)
+#   make bench      drh beside the tool a user would use instead, on generated
+#                   data: a table of medians (docs/benchmarks.md; BENCH_SCALE,
+#                   BENCH_REPS, BENCH=pg mysql efs s3 orchestration)
 #
 # Every entry point first installs the Debian packages it needs (mk/deps.sh).
 
@@ -47,7 +50,7 @@ UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/harness/main.o
 
 .PHONY: all deps test-deps test test-unit test-emulator test-integration test-faults \
-        test-valgrind check demo clean format drh
+        test-valgrind check demo bench clean format drh
 all: drh
 
 deps:
@@ -135,6 +138,13 @@ check:
 demo: drh
 	@mk/deps.sh build servers
 	@fixtures/demo/run
+
+# Benchmarks: not tests, and not part of make test (they take a while and
+# their numbers depend on the machine). tests/bench/run prints the table and
+# writes build/bench/results.md.
+bench: drh
+	@mk/deps.sh test servers bench
+	@tests/bench/run $(BENCH)
 
 format:
 	clang-format -i $(LIB_SRC) harness/main.c $(UNIT_SRC) $(wildcard harness/*.h harness/*/*.h probes/*.h reports/*.h tests/unit/*.h tests/unit/support/*.h)

@@ -7,6 +7,7 @@
 #include "cli_evidence.h"
 #include "cli_posture.h"
 #include "cli_sweep.h"
+#include "cli_verify.h"
 #include "cli_tools.h"
 
 #include "aws/creds.h"
@@ -41,6 +42,7 @@ static const char s_usage[] =
     "  recovery-points --vault NAME  list a vault's recovery points: age, size, status\n"
     "  iam-policy FILE  the least-privilege IAM policies a drill needs\n"
     "  evidence verify DIR  check an evidence bundle's checksums and signature\n"
+    "  verify --manifest FILE  check a restored database or tree against a manifest\n"
     "  manifest         record a database's schema and table checksums, or a file tree's\n"
     "                   sizes and SHA-256s (--tree), for the probes to compare\n"
     "  whoami           which AWS identity drh's credentials resolve to\n"
@@ -158,7 +160,8 @@ static const struct cli_command *s_find(const char *name)
                   {cli_due_commands, cli_due_command_count},
                   {cli_canary_commands, cli_canary_command_count},
                   {cli_evidence_commands, cli_evidence_command_count},
-                  {cli_sweep_commands, cli_sweep_command_count}};
+                  {cli_sweep_commands, cli_sweep_command_count},
+                  {cli_verify_commands, cli_verify_command_count}};
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
         for (int i = 0; i < tables[t].n; i++)
             if (strcmp(tables[t].v[i].name, name) == 0)
@@ -194,7 +197,8 @@ int cli_main(int argc, char **argv)
         else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
             return s_help(1, argv);
         else {
-            fprintf(stderr, "drh: unknown option '%s'\nHINT: drh help lists the options\n", argv[i]);
+            fprintf(stderr, "drh: unknown option '%s'\nHINT: drh help lists the options\n",
+                    argv[i]);
             return 2;
         }
     }

@@ -3,6 +3,7 @@
  * its options, loads what it needs, and hands over to the runner, the
  * ledger's teardown or the probes' manifest.
  */
+#include "cli_db.h"
 #include "cli_due.h"
 #include "cli_util.h"
 #include "crypto.h"
@@ -132,8 +133,8 @@ static int s_validate(int argc, char **argv)
     size_t n = 0;
     int rc = cli_load_drills(argv + 1, (size_t)argc - 1, false, &v, &n);
     for (size_t i = 0; i < n; i++)
-        printf("%s: ok (drill %s, %zu resource%s)\n", v[i]->path, v[i]->name,
-               v[i]->n_resources, v[i]->n_resources == 1 ? "" : "s");
+        printf("%s: ok (drill %s, %zu resource%s)\n", v[i]->path, v[i]->name, v[i]->n_resources,
+               v[i]->n_resources == 1 ? "" : "s");
     cli_drills_free(v, n);
     return rc;
 }
@@ -220,8 +221,8 @@ static int s_run(int argc, char **argv)
         files[nf++] = argv[i];
     }
     if (nf < 1) {
-        rc = cli_usage_error("run", due ? "a drill folder or file is needed"
-                                        : "a drill file is needed", "");
+        rc = cli_usage_error(
+            "run", due ? "a drill folder or file is needed" : "a drill file is needed", "");
         goto done;
     }
     if (now_text && !due) {
@@ -247,8 +248,10 @@ static int s_run(int argc, char **argv)
     size_t n = 0;
     rc = cli_load_drills(files, nf, due, &v, &n);
     if (!rc && o.metrics && !s_prom_name(o.metrics))
-        rc = cli_usage_error("run", "--metrics takes a file name ending in .prom (node_exporter "
-                                    "reads only those), not", o.metrics);
+        rc = cli_usage_error("run",
+                             "--metrics takes a file name ending in .prom (node_exporter "
+                             "reads only those), not",
+                             o.metrics);
     if (!rc && n)
         rc = s_signing_key(v[0], &o, key_file, &key, &key_len);
     char *run_id = o.run_id ? xstrdup(o.run_id) : runner_new_run_id();
@@ -310,8 +313,9 @@ static int s_teardown(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    progress_phase(ledger_drill_name(l), NULL, "teardown", "run %s: %zu thing(s) in the ledger, "
-                                                           "%zu not yet gone",
+    progress_phase(ledger_drill_name(l), NULL, "teardown",
+                   "run %s: %zu thing(s) in the ledger, "
+                   "%zu not yet gone",
                    run_id, ledger_count(l), ledger_pending(l));
     enum step_end e = teardown_run(l, NULL, src, tgt, &msg, &err);
     printf("teardown of run %s: %s\n", run_id, msg);
@@ -366,20 +370,11 @@ static int s_manifest(int argc, char **argv)
         if (strcmp(argv[i], "--tree") == 0)
             return s_manifest_tree(argc, argv);
 
-    const char *engine = NULL, *host = NULL, *port = NULL, *user = NULL, *pw_env = NULL,
-               *pw_file = NULL, *database = NULL, *tls = NULL, *ca = NULL, *tables = NULL,
-               *out = NULL;
+    struct cli_db_options o = {0};
+    const char *tables = NULL, *out = NULL;
     for (int i = 1; i < argc; i++) {
         int bad = 0;
-        if (cli_option(argc, argv, &i, "--engine", &engine, &bad) ||
-            cli_option(argc, argv, &i, "--host", &host, &bad) ||
-            cli_option(argc, argv, &i, "--port", &port, &bad) ||
-            cli_option(argc, argv, &i, "--user", &user, &bad) ||
-            cli_option(argc, argv, &i, "--password-env", &pw_env, &bad) ||
-            cli_option(argc, argv, &i, "--password-file", &pw_file, &bad) ||
-            cli_option(argc, argv, &i, "--database", &database, &bad) ||
-            cli_option(argc, argv, &i, "--tls", &tls, &bad) ||
-            cli_option(argc, argv, &i, "--ca-bundle", &ca, &bad) ||
+        if (cli_db_option(argc, argv, &i, &o, &bad) ||
             cli_option(argc, argv, &i, "--tables", &tables, &bad) ||
             cli_option(argc, argv, &i, "--out", &out, &bad)) {
             if (bad)
@@ -388,62 +383,13 @@ static int s_manifest(int argc, char **argv)
         }
         return cli_usage_error("manifest", "unknown argument", argv[i]);
     }
-    if (!engine || !host || !user || !out || (!pw_env == !pw_file))
-        return cli_usage_error("manifest",
-                               "needs --engine, --host, --user, --out and one of "
-                               "--password-env / --password-file; missing or doubled near",
-                               !engine ? "--engine" : !host ? "--host" : !user ? "--user"
-                                                      : !out ? "--out" : "--password-*");
-    struct db_target t = {0};
-    if (strcmp(engine, "postgres") == 0 || strcmp(engine, "aurora-postgresql") == 0)
-        t.flavor = DB_POSTGRES;
-    else if (strcmp(engine, "mysql") == 0 || strcmp(engine, "aurora-mysql") == 0 ||
-             strcmp(engine, "mariadb") == 0)
-        t.flavor = DB_MYSQL;
-    else
-        return cli_usage_error("manifest", "--engine is postgres or mysql, not", engine);
-    long p = t.flavor == DB_POSTGRES ? 5432 : 3306;
-    if (port) {
-        char *end = NULL;
-        p = strtol(port, &end, 10);
-        if (!end || *end || p < 1 || p > 65535)
-            return cli_usage_error("manifest", "--port takes 1 to 65535, not", port);
-    }
-    t.tls = DRILL_TLS_PREFER;
-    if (tls) {
-        static const char *const modes[] = {"prefer", "require", "verify-full", "disable"};
-        int m = -1;
-        for (int k = 0; k < 4; k++)
-            if (strcmp(tls, modes[k]) == 0)
-                m = k;
-        if (m < 0)
-            return cli_usage_error("manifest", "--tls is prefer, require, verify-full or disable, not",
-                                   tls);
-        t.tls = (enum drill_tls)m;
-    }
+    if (!out)
+        return cli_usage_error("manifest", "needs", "--out FILE");
+    struct db_target t;
     char password[256] = "";
-    if (pw_env) {
-        const char *v = getenv(pw_env);
-        if (!v)
-            return cli_usage_error("manifest", "environment variable not set:", pw_env);
-        snprintf(password, sizeof(password), "%s", v);
-    } else {
-        FILE *f = fopen(pw_file, "re");
-        if (!f || !fgets(password, sizeof(password), f)) {
-            if (f)
-                fclose(f);
-            fprintf(stderr, "drh manifest: cannot read password file '%s'\n", pw_file);
-            return 2;
-        }
-        fclose(f);
-        password[strcspn(password, "\r\n")] = '\0';
-    }
-    t.host = host;
-    t.port = (int)p;
-    t.user = user;
-    t.password = password;
-    t.database = database;
-    t.ca_bundle = ca;
+    int bad_usage = cli_db_target("manifest", &o, &t, password, sizeof(password));
+    if (bad_usage)
+        return bad_usage;
     char *list = tables ? xstrdup(tables) : NULL;
     const char *names[256];
     size_t n_names = 0;
@@ -456,7 +402,8 @@ static int s_manifest(int argc, char **argv)
     struct manifest m;
     memset(&m, 0, sizeof(m));
     int rc = 0;
-    if (db_connect(&t, &c, &err) != DRH_OK || manifest_take(c, names, n_names, &m, &err) != DRH_OK ||
+    if (db_connect(&t, &c, &err) != DRH_OK ||
+        manifest_take(c, names, n_names, &m, &err) != DRH_OK ||
         manifest_save(&m, out, &err) != DRH_OK)
         rc = cli_fail(&err);
     else

@@ -3,7 +3,7 @@
 # Every entry point of the Makefile calls this first; when everything is
 # present it prints nothing and costs one dpkg-query.
 #
-#   mk/deps.sh [GROUP...]   groups: build (default), test, servers, fuzz
+#   mk/deps.sh [GROUP...]   groups: build (default), test, servers, fuzz, bench
 set -euo pipefail
 
 build_pkgs=(build-essential pkg-config libcurl4-openssl-dev libssl-dev
@@ -12,6 +12,7 @@ build_pkgs=(build-essential pkg-config libcurl4-openssl-dev libssl-dev
 test_pkgs=(awscli valgrind chromium prometheus-node-exporter libxml2-utils)
 server_pkgs=(postgresql mariadb-server)
 fuzz_pkgs=(clang libclang-rt-14-dev)
+bench_pkgs=(rclone)
 
 want=()
 [ $# -eq 0 ] && set -- build
@@ -21,7 +22,8 @@ for group in "$@"; do
         test) want+=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
         servers) want+=("${server_pkgs[@]}") ;;
         fuzz) want+=("${build_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
-        *) echo "mk/deps.sh: unknown group '$group' (build, test, servers, fuzz)" >&2; exit 2 ;;
+        bench) want+=("${build_pkgs[@]}" "${bench_pkgs[@]}") ;;
+        *) echo "mk/deps.sh: unknown group '$group' (build, test, servers, fuzz, bench)" >&2; exit 2 ;;
     esac
 done
 

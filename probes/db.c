@@ -7,10 +7,12 @@
 #include "probes/db_impl.h"
 
 #include "buf.h"
+#include "crypto.h"
 #include "log.h"
 #include "mem.h"
 #include "redact.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +27,12 @@ void db_conn_init(struct db_conn *c, const struct db_ops *ops, const struct db_t
     c->flavor = t->flavor;
     c->timeout = -1;
     c->database = xstrdup(t->database ? t->database : "");
+    c->target = *t;
+    c->target.host = xstrdup(t->host);
+    c->target.database = t->database ? xstrdup(t->database) : NULL;
+    c->target.user = xstrdup(t->user);
+    c->target.password = t->password ? xstrdup(t->password) : NULL;
+    c->target.ca_bundle = t->ca_bundle ? xstrdup(t->ca_bundle) : NULL;
     if (t->database)
         c->label = xasprintf("%s at %s:%d database '%s'", db_flavor_name(t->flavor), t->host,
                              t->port, t->database);
@@ -56,7 +64,16 @@ void db_close(struct db_conn *c)
     if (!c)
         return;
     char *label = c->label, *version = c->version, *database = c->database;
+    struct db_target t = c->target;
     c->ops->close(c); /* frees c itself */
+    free((char *)t.host);
+    free((char *)t.database);
+    free((char *)t.user);
+    if (t.password) {
+        crypto_wipe((char *)t.password, strlen(t.password));
+        free((char *)t.password);
+    }
+    free((char *)t.ca_bundle);
     free(label);
     free(version);
     free(database);
@@ -125,6 +142,34 @@ enum drh_status db_query_each(struct db_conn *c, const char *sql, int timeout, d
     if (st != DRH_OK)
         return st;
     return c->ops->query_each(c, sql, fn, ctx, err);
+}
+
+enum drh_status db_copy_each(struct db_conn *c, const char *sql, int timeout, db_line_fn fn,
+                             void *ctx, struct drh_err *err)
+{
+    c->sqlstate[0] = '\0';
+    if (!c->ops->copy_each)
+        return drh_err_set(err, DRH_E_INPUT, "%s has no COPY", c->label);
+    enum drh_status st = s_apply_timeout(c, timeout, err);
+    if (st != DRH_OK)
+        return st;
+    return c->ops->copy_each(c, sql, fn, ctx, err);
+}
+
+enum drh_status db_connect_again(const struct db_conn *c, struct db_conn **out, struct drh_err *err)
+{
+    return db_connect(&c->target, out, err);
+}
+
+int db_server_version_num(const struct db_conn *c)
+{
+    /* "15.4 (Debian ...)", "10.11.6-MariaDB-0+deb12u1": major.minor[.patch] */
+    int v[3] = {0, 0, 0};
+    if (!c->version || sscanf(c->version, "%d.%d.%d", &v[0], &v[1], &v[2]) < 2)
+        return 0;
+    if (c->flavor == DB_POSTGRES && v[0] >= 10)
+        return v[0] * 10000 + v[1];
+    return v[0] * 10000 + v[1] * 100 + v[2];
 }
 
 enum drh_status db_snapshot_begin(struct db_conn *c, struct drh_err *err)

@@ -85,6 +85,20 @@ typedef int (*db_row_fn)(void *ctx, size_t ncols, const char *const *names,
 enum drh_status db_query_each(struct db_conn *c, const char *sql, int timeout, db_row_fn fn,
                               void *ctx, struct drh_err *err);
 
+/* Called once per data line of a COPY (the line's bytes, its newline
+ * included); returns 0 to go on, anything else to drop the rest. */
+typedef int (*db_line_fn)(void *ctx, const char *line, size_t len);
+/* Runs COPY ... TO STDOUT (text format) and streams its lines through fn,
+ * keeping none. PostgreSQL only: DRH_E_INPUT on MySQL. */
+enum drh_status db_copy_each(struct db_conn *c, const char *sql, int timeout, db_line_fn fn,
+                             void *ctx, struct drh_err *err);
+/* A second session to the same server, database and user as c (the
+ * parallel checksum probe's workers). */
+enum drh_status db_connect_again(const struct db_conn *c, struct db_conn **out,
+                                 struct drh_err *err);
+/* PostgreSQL's server_version_num (150004), MySQL's version as 100611;
+ * 0 when unknown. */
+int db_server_version_num(const struct db_conn *c);
 /* A statement for messages: whitespace collapsed, cut at about 160
  * characters. Writes at most size bytes. */
 void db_sql_excerpt(const char *sql, char *out, size_t size);

@@ -15,6 +15,9 @@ struct db_ops {
     enum drh_status (*query_each)(struct db_conn *c, const char *sql, db_row_fn fn, void *ctx,
                                   struct drh_err *err);
     char *(*quote_literal)(const struct db_conn *c, const char *text);
+    /* COPY ... TO STDOUT (PostgreSQL); NULL where the engine has none. */
+    enum drh_status (*copy_each)(struct db_conn *c, const char *sql, db_line_fn fn, void *ctx,
+                                 struct drh_err *err);
 };
 
 struct db_conn {
@@ -26,6 +29,9 @@ struct db_conn {
     bool tls;
     int timeout;      /* the statement timeout set on the server; -1: unknown */
     char sqlstate[8]; /* of the last failed statement; "" when none */
+    /* How it was reached, for db_connect_again(): strings owned, the
+     * password wiped on close. */
+    struct db_target target;
 };
 
 /* The drivers' connect functions, called by db_connect() with a filled-in

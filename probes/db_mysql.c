@@ -175,7 +175,7 @@ static char *s_quote_literal(const struct db_conn *c, const char *text)
     return out;
 }
 
-static const struct db_ops s_ops = {s_close, s_set_timeout, s_query_each, s_quote_literal};
+static const struct db_ops s_ops = {s_close, s_set_timeout, s_query_each, s_quote_literal, NULL};
 
 static void s_tls_options(MYSQL *m, const struct db_target *t)
 {

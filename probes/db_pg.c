@@ -183,6 +183,42 @@ static enum drh_status s_query_each(struct db_conn *c, const char *sql, db_row_f
     return failed ? err->code : DRH_OK;
 }
 
+/* COPY ... TO STDOUT: each data line (one row, with its newline) goes to fn
+ * as libpq hands it over, without a PGresult a row. */
+static enum drh_status s_copy_each(struct db_conn *c, const char *sql, db_line_fn fn, void *ctx,
+                                   struct drh_err *err)
+{
+    struct db_pg *p = s_pg(c);
+    PGresult *r = PQexec(p->pg, sql);
+    if (PQresultStatus(r) != PGRES_COPY_OUT) {
+        s_query_error(p, r, sql, err);
+        PQclear(r);
+        return err->code;
+    }
+    PQclear(r);
+    bool stopped = false;
+    char *line = NULL;
+    int len;
+    while ((len = PQgetCopyData(p->pg, &line, 0)) > 0) {
+        if (!stopped)
+            stopped = fn(ctx, line, (size_t)len) != 0;
+        PQfreemem(line);
+    }
+    bool failed = false;
+    while ((r = PQgetResult(p->pg)) != NULL) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && !failed) {
+            s_query_error(p, r, sql, err);
+            failed = true;
+        }
+        PQclear(r);
+    }
+    if (!failed && (len == -2 || PQstatus(p->pg) == CONNECTION_BAD)) {
+        s_query_error(p, NULL, sql, err);
+        failed = true;
+    }
+    return failed ? err->code : DRH_OK;
+}
+
 static char *s_quote_literal(const struct db_conn *c, const char *text)
 {
     char *q = PQescapeLiteral(s_pg(c)->pg, text, strlen(text));
@@ -206,7 +242,8 @@ static char *s_quote_literal(const struct db_conn *c, const char *text)
     return out;
 }
 
-static const struct db_ops s_ops = {s_close, s_set_timeout, s_query_each, s_quote_literal};
+static const struct db_ops s_ops = {s_close, s_set_timeout, s_query_each, s_quote_literal,
+                                    s_copy_each};
 
 enum drh_status db_pg_connect(const struct db_target *t, struct db_conn **out, struct drh_err *err)
 {

@@ -114,6 +114,7 @@ enum drh_status manifest_take(struct db_conn *c, const char *const *tables, size
     char **names = NULL;
     size_t n = 0;
     bool in_snapshot = false;
+    struct manifest_sum_job *jobs = NULL;
     enum drh_status st;
     m.engine = xstrdup(db_flavor_name(db_flavor(c)));
     m.all_tables = !tables || !n_tables;
@@ -128,16 +129,29 @@ enum drh_status manifest_take(struct db_conn *c, const char *const *tables, size
         goto fail;
     manifest_fingerprint(m.schema, m.n_schema, m.schema_fingerprint);
     m.tables = xcalloc(n ? n : 1, sizeof *m.tables);
+    jobs = xcalloc(n ? n : 1, sizeof *jobs);
     for (size_t i = 0; i < n; i++) {
-        struct manifest_table *t = &m.tables[m.n_tables];
-        t->name = names[i];
+        m.tables[i].name = names[i];
         names[i] = NULL;
-        m.n_tables++;
-        if ((st = manifest_table_checksum(c, t->name, 0, &t->rows, t->checksum, err)) != DRH_OK)
+        jobs[i].table = m.tables[i].name;
+    }
+    m.n_tables = n;
+    /* MySQL workers could not share the snapshot of a live source: one. */
+    if ((st = manifest_checksums(c, jobs, n, db_flavor(c) == DB_POSTGRES ? 4 : 1, 0, err)) !=
+        DRH_OK)
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        if (jobs[i].st != DRH_OK) {
+            *err = jobs[i].err;
+            st = jobs[i].st;
             goto fail;
+        }
+        m.tables[i].rows = jobs[i].rows;
+        memcpy(m.tables[i].checksum, jobs[i].checksum, MANIFEST_HASH_SIZE);
     }
     db_snapshot_end(c);
     s_free_strings(names, n);
+    free(jobs);
     m.created = s_now_rfc3339();
     *out = m;
     return DRH_OK;
@@ -145,6 +159,7 @@ fail:
     if (in_snapshot)
         db_snapshot_end(c);
     s_free_strings(names, n);
+    free(jobs);
     manifest_clean_up(&m);
     return st;
 }

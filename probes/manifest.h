@@ -86,6 +86,43 @@ void manifest_schema_diff(char *const *want, size_t n_want, char *const *have, s
 enum drh_status manifest_table_checksum(struct db_conn *c, const char *table, int timeout,
                                         long long *rows, char checksum[MANIFEST_HASH_SIZE],
                                         struct drh_err *err);
+/* The running sum of the rows of table (a resolved name) in blocks [first,
+ * end) (PostgreSQL; end -1: to the last block; first -1: the whole table,
+ * which MySQL always reads), and their number. */
+enum drh_status manifest_table_sum(struct db_conn *c, const char *table, long first, long end,
+                                   int timeout, unsigned char sum[32], long long *rows,
+                                   struct drh_err *err);
+/* "sha256:" + hex of SHA-256 over a final sum: a table's checksum. */
+void manifest_sum_checksum(const unsigned char sum[32], char checksum[MANIFEST_HASH_SIZE]);
+/* One line of COPY ... TO STDOUT (text format, its newline optional) as
+ * the row's ROW(...)::text: NULL empty, a value quoted as record_out()
+ * quotes it. out must have room for MANIFEST_PG_RECORD_MAX(len) bytes;
+ * returns the length written (no NUL). */
+#define MANIFEST_PG_RECORD_MAX(len) (5 * (len) + 8)
+size_t manifest_pg_record(const char *line, size_t len, char *out);
+
+/* One table of manifest_checksums(): table in; rows and checksum out, or
+ * st (DRH_E_NOTFOUND: no such table) with err. */
+struct manifest_sum_job {
+    const char *table;
+    long long rows;
+    char checksum[MANIFEST_HASH_SIZE];
+    enum drh_status st;
+    struct drh_err err;
+};
+/* Counts and hashes n tables, up to `jobs` at a time, each worker over its
+ * own session (db_connect_again()). c must be inside db_snapshot_begin():
+ * on PostgreSQL the workers import its snapshot, so they see exactly what c
+ * sees, and tables of PostgreSQL 14+ larger than a slice are split into
+ * block ranges that different workers hash. MySQL has no snapshot to share:
+ * each worker takes its own (consistent on a copy nobody writes to, such as
+ * a restore). A worker that cannot connect leaves its share to the others.
+ * timeout (seconds, 0: none) bounds the whole run: tables not finished by
+ * then have st DRH_E_TIMEOUT. Returns DRH_OK unless c itself failed. */
+enum drh_status manifest_checksums(struct db_conn *c, struct manifest_sum_job *v, size_t n,
+                                   int jobs, int timeout, struct drh_err *err);
+/* The slice, in 8 KiB blocks (8192: 64 MiB); tests make it small. */
+extern long manifest_slice_blocks;
 /* Adds one row digest to a running sum mod 2^256 (both big-endian), the
  * order-independent combination behind manifest_table_checksum(). */
 void manifest_sum_add(unsigned char sum[32], const unsigned char digest[32]);

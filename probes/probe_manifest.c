@@ -159,42 +159,59 @@ void probe_checksum(struct probe_ctx *x)
         return;
     buf_init(&problems);
     buf_init(&done_list);
+    struct manifest_sum_job *jobs = NULL;
     const struct manifest_table **sel = s_selected(x, &m, &n);
     if (!sel)
         goto done;
+    int left = probe_remaining(x);
+    if (!left) {
+        probe_set_out_of_time(x, "");
+        goto done;
+    }
+    struct drh_err err;
+    drh_err_clear(&err);
+    if (db_snapshot_begin(x->c, &err) != DRH_OK) {
+        probe_set_error(x, &err);
+        goto done;
+    }
+    jobs = xcalloc(n ? n : 1, sizeof *jobs);
+    for (size_t i = 0; i < n; i++)
+        jobs[i].table = sel[i]->name;
+    enum drh_status st =
+        manifest_checksums(x->c, jobs, n, x->p->jobs > 0 ? x->p->jobs : 4, left, &err);
+    db_snapshot_end(x->c);
+    if (st != DRH_OK) {
+        probe_set_error(x, &err);
+        goto done;
+    }
     for (size_t i = 0; i < n; i++) {
         const struct manifest_table *t = sel[i];
-        struct drh_err err;
-        char sum[MANIFEST_HASH_SIZE];
-        long long rows = 0;
-        drh_err_clear(&err);
-        int left = probe_remaining(x);
-        if (!left) {
-            probe_set_out_of_time(x, buf_str(&done_list));
-            goto done;
-        }
-        enum drh_status st = manifest_table_checksum(x->c, t->name, left, &rows, sum, &err);
-        if (st == DRH_E_NOTFOUND) {
+        const struct manifest_sum_job *j = &jobs[i];
+        if (j->st == DRH_E_NOTFOUND) {
             probe_sep(&problems);
             buf_printf(&problems, "%s: missing (expected %lld rows)", t->name, t->rows);
             bad++;
             continue;
         }
-        if (st != DRH_OK) {
-            probe_set_error(x, &err);
+        if (j->st == DRH_E_TIMEOUT) {
+            probe_set_out_of_time(x, buf_str(&done_list));
+            goto done;
+        }
+        if (j->st != DRH_OK) {
+            probe_set_error(x, &j->err);
             goto done;
         }
         probe_sep(&done_list);
-        buf_printf(&done_list, "%s %lld rows", t->name, rows);
-        total += rows;
-        if (rows != t->rows) {
+        buf_printf(&done_list, "%s %lld rows", t->name, j->rows);
+        total += j->rows;
+        if (j->rows != t->rows) {
             probe_sep(&problems);
-            buf_printf(&problems, "%s: rows expected %lld, found %lld", t->name, t->rows, rows);
+            buf_printf(&problems, "%s: rows expected %lld, found %lld", t->name, t->rows, j->rows);
             bad++;
-        } else if (strcmp(sum, t->checksum) != 0) {
+        } else if (strcmp(j->checksum, t->checksum) != 0) {
             probe_sep(&problems);
             buf_printf(&problems, "%s: checksum differs (same %lld rows, other content)", t->name,
-                       rows);
+                       j->rows);
             bad++;
         }
     }
@@ -205,6 +222,7 @@ void probe_checksum(struct probe_ctx *x)
         probe_set(x, PROBE_PASS, "%zu tables match the manifest (%lld rows): %s", n, total,
                   buf_str(&done_list));
 done:
+    free(jobs);
     free(sel);
     buf_clean_up(&problems);
     buf_clean_up(&done_list);

@@ -50,10 +50,10 @@ struct drill_side {
  * subnet group over both subnets (harness/run/isolation.c). */
 struct drill_isolation {
     bool create;
-    char *vpc_cidr;   /* create: the VPC's IPv4 CIDR; default "10.213.0.0/16" (two /24s
-                       * from it become the subnets) */
-    char *allow_from; /* create: the CIDR the runner reaches restored resources from
-                       * (required with create) */
+    char *vpc_cidr;         /* create: the VPC's IPv4 CIDR; default "10.213.0.0/16" (two /24s
+                             * from it become the subnets) */
+    char *allow_from;       /* create: the CIDR the runner reaches restored resources from
+                             * (required with create) */
     char *db_subnet_group;  /* RDS / Aurora; NULL when create or no database resource */
     char *subnet;           /* "subnet-...": EC2 instances and EFS mount targets;
                              * NULL when create or no such resource */
@@ -112,6 +112,9 @@ struct drill_probe {
     /* tables, checksum, integrity (optional for the last two: NULL list = all) */
     struct drill_table *tables;
     size_t n_tables;
+    /* checksum: tables hashed at a time, each over its own connection
+     * (default 4; 1: one connection) */
+    int jobs;
     /* schema, checksum: the file drh manifest wrote (relative to the drill
      * file's directory when not absolute) */
     char *manifest;
@@ -228,11 +231,11 @@ struct drill_canary {
     char *password_env;
     char *password_file;
     char *database;
-    char *mount;    /* efs: where production's file system is mounted on the writer's host */
-    char *prefix;   /* s3: key prefix of the canary objects; default "drh-canary/chain/"
-                     * (an s3 resource with this section gets a "canary" case reading
-                     * them back from its restored bucket, else from its replica) */
-    long keep;      /* canaries kept (older ones pruned); default 1000 */
+    char *mount;  /* efs: where production's file system is mounted on the writer's host */
+    char *prefix; /* s3: key prefix of the canary objects; default "drh-canary/chain/"
+                   * (an s3 resource with this section gets a "canary" case reading
+                   * them back from its restored bucket, else from its replica) */
+    long keep;    /* canaries kept (older ones pruned); default 1000 */
 };
 
 struct drill_resource {
@@ -245,13 +248,13 @@ struct drill_resource {
      * EFS ARN; a bucket name or arn:aws:s3:::NAME; "i-..." or an EC2
      * instance ARN */
     char *source;
-    enum drill_path path;        /* default backup */
-    enum drill_select select;    /* default latest */
-    int within_days;             /* random: the window; default 7 */
-    bool copy;                   /* copy into the target (default: true unless
-                                  * select is dr-vault) */
-    char *instance_class;        /* restore override; NULL: "db.t3.medium" */
-    struct drill_pitr pitr;      /* path pitr */
+    enum drill_path path;     /* default backup */
+    enum drill_select select; /* default latest */
+    int within_days;          /* random: the window; default 7 */
+    bool copy;                /* copy into the target (default: true unless
+                               * select is dr-vault) */
+    char *instance_class;     /* restore override; NULL: "db.t3.medium" */
+    struct drill_pitr pitr;   /* path pitr */
     /* after: names of earlier resources this one starts after (each must have
      * ended its probes; a failed one skips this one). Their outputs may be used
      * in this resource's templates as {NAME.KEY}. */
@@ -281,18 +284,18 @@ struct drill_posture_copy {
     char *vault;   /* destination vault name; NULL: any vault there */
 };
 struct drill_posture {
-    bool present;       /* the drill has a posture section (drh run runs it) */
-    char *plan;         /* backup plan name; NULL: the plans whose selections name a resource */
+    bool present; /* the drill has a posture section (drh run runs it) */
+    char *plan;   /* backup plan name; NULL: the plans whose selections name a resource */
     /* default: daily 7, weekly 28 and monthly 2555 days (84 months), as seed 004 */
     struct drill_posture_rule *rules;
     size_t n_rules;
     /* default: the target's vault when it differs from the source in account or region */
     struct drill_posture_copy *copies;
     size_t n_copies;
-    char **resources;   /* more protected resource ARNs whose newest backup is checked */
+    char **resources; /* more protected resource ARNs whose newest backup is checked */
     size_t n_resources;
-    bool check_copies;  /* also the newest copy in the target's vault (default true when
-                         * the target has a vault) */
+    bool check_copies; /* also the newest copy in the target's vault (default true when
+                        * the target has a vault) */
 };
 
 /* schedule: when `drh due` / `drh run --due` run the drill
@@ -344,8 +347,8 @@ struct drill_control {
 };
 
 struct drill {
-    char *path;        /* the file it came from */
-    char *text;        /* its bytes as parsed (NUL-terminated), for the evidence bundle */
+    char *path; /* the file it came from */
+    char *text; /* its bytes as parsed (NUL-terminated), for the evidence bundle */
     size_t text_len;
     char sha256[65];   /* lowercase hex SHA-256 of text */
     char *dir;         /* its directory, for relative paths */

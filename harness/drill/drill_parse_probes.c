@@ -13,10 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const s_kinds[] = {"sql",    "tables",    "schema",   "checksum",
-                                      "canary", "integrity", "manifest", "files",
-                                      "http",   "tcp",       "status",   "command",
-                                      NULL};
+static const char *const s_kinds[] = {"sql",       "tables",   "schema", "checksum", "canary",
+                                      "integrity", "manifest", "files",  "http",     "tcp",
+                                      "status",    "command",  NULL};
 /* The probe kinds each resource type takes (bits of enum probe_kind). */
 #define KIND(k) (1u << (k))
 static const unsigned s_type_kinds[] = {
@@ -61,6 +60,7 @@ static const struct drill_key s_probe_keys[][8] = {
     [PROBE_CHECKSUM] = {PROBE_KEYS_COMMON,
                         {"manifest", true, "\"manifest\": \"manifests/orders.json\""},
                         {"tables", false, NULL},
+                        {"jobs", false, NULL},
                         {NULL, false, NULL}},
     [PROBE_CANARY] = {PROBE_KEYS_COMMON,
                       {"table", false, NULL},
@@ -102,7 +102,7 @@ static const struct drill_key s_any_probe_keys[] = {
     {"min_files", false, NULL}, {"max_age", false, NULL},  {"port", false, NULL},
     {"path", false, NULL},      {"status", false, NULL},   {"body", false, NULL},
     {"command", false, NULL},   {"output", false, NULL},   {"url", false, NULL},
-    {NULL, false, NULL},
+    {"jobs", false, NULL},      {NULL, false, NULL},
 };
 
 static const struct drill_key s_expect_keys[] = {
@@ -320,8 +320,14 @@ static void s_probe(struct drill_ctx *c, const struct json *v, const char *path,
     case PROBE_SCHEMA:
     case PROBE_CHECKSUM:
         drill_text(c, v, path, "manifest", NULL, NULL, NULL, &p->manifest);
-        if (p->kind == PROBE_CHECKSUM)
+        if (p->kind == PROBE_CHECKSUM) {
             s_tables(c, json_get(v, "tables"), path, p);
+            long long jobs = 4;
+            drill_where(where, sizeof where, path, "jobs");
+            if (json_get(v, "jobs"))
+                drill_want_int(c, json_get(v, "jobs"), where, 1, 64, &jobs);
+            p->jobs = (int)jobs;
+        }
         break;
     case PROBE_CANARY:
         if (efs) {

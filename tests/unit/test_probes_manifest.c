@@ -241,7 +241,37 @@ static void test_connect_needs_a_target(void)
     db_close(NULL);
 }
 
+static void s_expect_record(const char *copy_line, const char *want)
+{
+    size_t len = strlen(copy_line);
+    char *out = xmalloc(MANIFEST_PG_RECORD_MAX(len));
+    size_t n = manifest_pg_record(copy_line, len, out);
+    CU_ASSERT_EQUAL(n, strlen(want));
+    CU_ASSERT_NSTRING_EQUAL(out, want, strlen(want));
+    if (n != strlen(want) || strncmp(out, want, n) != 0)
+        fprintf(stderr, "\n  COPY %s -> %.*s, want %s\n", copy_line, (int)n, out, want);
+    free(out);
+}
+
+/* What ROW(r.*)::text gives (record_out) for the row COPY printed. */
+static void test_pg_record_from_copy(void)
+{
+    s_expect_record("1\tx\n", "(1,x)");
+    s_expect_record("2\t\\N\n", "(2,)");  /* NULL: nothing */
+    s_expect_record("3\t\n", "(3,\"\")"); /* '' is quoted */
+    s_expect_record("\\N\t\\N", "(,)");   /* no newline, all NULL */
+    s_expect_record("a b\t(p)\tc,d", "(\"a b\",\"(p)\",\"c,d\")");
+    s_expect_record("q\"t", "(\"q\"\"t\")");                   /* '"' doubled */
+    s_expect_record("back\\\\slash", "(\"back\\\\slash\")");   /* COPY \\\\ is one '\\', doubled */
+    s_expect_record("tab\\there\\nnl", "(\"tab\there\nnl\")"); /* escapes decoded, quoted */
+    s_expect_record("bs\\bx", "(bs\bx)");                      /* a backspace alone: not quoted */
+    s_expect_record("\\\\N", "(\"\\\\N\")");                   /* the text \\N, not NULL */
+    s_expect_record("{\"a b\",NULL}\t2024-01-01 00:00:00+00",
+                    "(\"{\"\"a b\"\",NULL}\",\"2024-01-01 00:00:00+00\")");
+}
+
 static const struct test_case cases[] = {
+    {"COPY text lines become ROW(...)::text: NULL, '', quotes, escapes", test_pg_record_from_copy},
     {"row digests add mod 2^256: wrap, carry, any order, no cancelling",
      test_sum_wraps_and_carries},
     {"the fingerprint is SHA-256 of the lines, each ending in a newline", test_fingerprint},

@@ -227,6 +227,46 @@ static void test_checksum_is_order_independent(void)
     CU_ASSERT_STRING_EQUAL(a, b);
 }
 
+/* Workers, snapshots and block slices give each table the checksum one
+ * session reading it whole gives; a missing table is its own NOTFOUND. */
+static void test_checksums_in_parallel(void)
+{
+    CU_ASSERT_EQUAL_FATAL(
+        dbfixture_sql(&s_src, NULL,
+                      "CREATE TABLE sliced AS SELECT g AS id, repeat('x', g % 90) "
+                      "AS pad FROM generate_series(1, 6000) g",
+                      false, NULL),
+        0);
+    const char *names[] = {"public.sliced", "public.orders", "public.no_such", "public.perm_a"};
+    struct manifest_sum_job one[4] = {0}, many[4] = {0};
+    struct drh_err err;
+    long saved = manifest_slice_blocks;
+    manifest_slice_blocks = 3; /* sliced is some 40 blocks: a dozen slices */
+    for (int k = 0; k < 4; k++)
+        one[k].table = many[k].table = names[k];
+    CU_ASSERT_EQUAL(db_snapshot_begin(s_src_c, &err), DRH_OK);
+    CU_ASSERT_EQUAL(manifest_checksums(s_src_c, one, 4, 1, 30, &err), DRH_OK);
+    CU_ASSERT_EQUAL(manifest_checksums(s_src_c, many, 4, 3, 30, &err), DRH_OK);
+    db_snapshot_end(s_src_c);
+    manifest_slice_blocks = saved;
+    for (int k = 0; k < 4; k++) {
+        CU_ASSERT_EQUAL(one[k].st, k == 2 ? DRH_E_NOTFOUND : DRH_OK);
+        CU_ASSERT_EQUAL(many[k].st, one[k].st);
+        if (k == 2)
+            continue;
+        char whole[MANIFEST_HASH_SIZE];
+        long long rows = 0;
+        CU_ASSERT_EQUAL(manifest_table_checksum(s_src_c, names[k], 10, &rows, whole, &err), DRH_OK);
+        CU_ASSERT_EQUAL(one[k].rows, rows);
+        CU_ASSERT_EQUAL(many[k].rows, rows);
+        CU_ASSERT_STRING_EQUAL(one[k].checksum, whole);
+        CU_ASSERT_STRING_EQUAL(many[k].checksum, whole);
+    }
+    CU_ASSERT_EQUAL(many[0].rows, 6000);
+    CU_ASSERT_PTR_NOT_NULL(strstr(many[2].err.msg, "no_such"));
+    dbfixture_sql(&s_src, NULL, "DROP TABLE sliced", false, NULL);
+}
+
 static void test_checksum_listed_tables(void)
 {
     struct drill_table listed[] = {{(char *)"orders", 1}, {(char *)"audit.events", 1}};
@@ -418,6 +458,8 @@ static const struct test_case cases[] = {
     {"schema and checksum probes pass on the restored copy", test_probes_pass_on_copy},
     {"checksum: order-independent, duplicates count, NULL is not ''",
      test_checksum_is_order_independent},
+    {"checksums in parallel: slices and workers give the whole table's checksum",
+     test_checksums_in_parallel},
     {"checksum probe: listed tables, unqualified names, unknown table",
      test_checksum_listed_tables},
     {"checksum probe names changed tables: rows or content", test_checksum_finds_changes},
