@@ -5,7 +5,7 @@
  * (missing, stale and FAILED objects). The comparison needs no request per
  * object where the listings agree (same version id and ETag: replication
  * keeps version ids); for the others it asks the source's HEAD for the
- * replication status, in parallel.
+ * replication status, in parallel. Both buckets are listed at once.
  */
 #include "s3/s3_run.h"
 
@@ -13,6 +13,7 @@
 #include "run/progress.h"
 #include "run/wait.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,6 +170,50 @@ done:
     return e;
 }
 
+/* One bucket's listing, made on a thread of its own. */
+struct listing {
+    struct aws_client *c;
+    const char *bucket, *prefix;
+    struct s3_version *v;
+    size_t n;
+    enum drh_status st;
+    struct drh_err err;
+};
+
+static void *s_list(void *arg)
+{
+    struct listing *l = arg;
+    drh_err_clear(&l->err);
+    l->st = s3_list_versions(l->c, l->bucket, l->prefix, &l->v, &l->n, &l->err);
+    return NULL;
+}
+
+/* Lists the source and the replica at once: each listing waits on its
+ * pages, and parsing one bucket's page overlaps fetching the other's
+ * (sequentially when no thread can be started). The first error wins,
+ * the source's before the replica's. */
+static enum drh_status s_list_both(struct s3_run *run, const char *prefix, struct listing *src,
+                                   struct listing *rep, struct drh_err *err)
+{
+    *src = (struct listing){run->sc, run->bucket, prefix, NULL, 0, DRH_OK, {0}};
+    *rep = (struct listing){run->tc, run->replica, prefix, NULL, 0, DRH_OK, {0}};
+    pthread_t th;
+    bool threaded = pthread_create(&th, NULL, s_list, src) == 0;
+    if (!threaded)
+        s_list(src);
+    s_list(rep);
+    if (threaded)
+        pthread_join(th, NULL);
+    if (src->st != DRH_OK || rep->st != DRH_OK) {
+        *err = src->st != DRH_OK ? src->err : rep->err;
+        enum drh_status st = src->st != DRH_OK ? src->st : rep->st;
+        s3_versions_free(src->v, src->n);
+        s3_versions_free(rep->v, rep->n);
+        return st;
+    }
+    return DRH_OK;
+}
+
 /* The current (latest, not deleted) version of each key, sorted by key,
  * canaries left out; pointers into v. */
 static size_t s_current(struct s3_version *v, size_t n, struct s3_version ***out)
@@ -214,15 +259,12 @@ enum step_end s3_compare(struct res_run *res, struct drh_err *err)
 {
     struct s3_run *run = (struct s3_run *)res;
     const char *prefix = res->r->s3.prefix;
-    struct s3_version *sv = NULL, *rv = NULL;
-    size_t ns = 0, nr = 0;
-    enum drh_status st = s3_list_versions(run->sc, run->bucket, prefix, &sv, &ns, err);
-    if (st == DRH_OK)
-        st = s3_list_versions(run->tc, run->replica, prefix, &rv, &nr, err);
-    if (st != DRH_OK) {
-        s3_versions_free(sv, ns);
+    struct listing ls, lr;
+    enum drh_status st = s_list_both(run, prefix, &ls, &lr, err);
+    if (st != DRH_OK)
         return s3_step_of(st);
-    }
+    struct s3_version *sv = ls.v, *rv = lr.v;
+    size_t ns = ls.n, nr = lr.n;
     struct s3_version **sc, **rc;
     size_t ms = s_current(sv, ns, &sc), mr = s_current(rv, nr, &rc);
     qsort(sc, ms, sizeof *sc, s_by_key);
