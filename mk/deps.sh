@@ -12,7 +12,7 @@ build_pkgs=(build-essential pkg-config libcurl4-openssl-dev libssl-dev
 test_pkgs=(awscli valgrind chromium prometheus-node-exporter libxml2-utils)
 server_pkgs=(postgresql mariadb-server)
 fuzz_pkgs=(clang libclang-rt-14-dev)
-bench_pkgs=(rclone)
+bench_pkgs=(rclone time)
 
 want=()
 [ $# -eq 0 ] && set -- build

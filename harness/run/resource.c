@@ -117,8 +117,8 @@ static long s_step_timeout(const struct drill_timeouts *to, const char *name, co
 
 /* Runs a step: times it, adds its case, and says whether to go on. */
 enum step_end res_step(struct res_run *run, const char *name,
-                            enum step_end (*fn)(struct res_run *, struct drh_err *),
-                            enum step_end *worst)
+                       enum step_end (*fn)(struct res_run *, struct drh_err *),
+                       enum step_end *worst)
 {
     struct drh_err err;
     drh_err_clear(&err);
@@ -211,10 +211,13 @@ void res_measure(struct res_run *run, enum step_end *worst)
         bool ok = rpo <= (double)run->d->rpo;
         res_case(run, "rpo", ok ? REPORT_PASS : REPORT_FAIL, 0,
                  "%s is %s old (%.0fs) at T0: %s objective %s",
-                 run->rpo_basis ? run->rpo_basis : "backup", a, rpo,
-                 ok ? "within" : "exceeds", b);
+                 run->rpo_basis ? run->rpo_basis : "backup", a, rpo, ok ? "within" : "exceeds", b);
         if (!ok && *worst < STEP_FAILED)
             *worst = STEP_FAILED;
+    } else if (run->r->type == DRILL_S3 && *worst == STEP_OK) {
+        /* A comparison-only S3 drill (no canary, no restore) has nothing
+         * to measure an RPO by: not a failure the run would not report. */
+        res_case(run, "rpo", REPORT_SKIPPED, 0, "not measured: no canary and no restore");
     } else if (restores) {
         res_case(run, "rpo", REPORT_FAIL, 0, "not measured: no backup was selected");
     }
@@ -283,8 +286,7 @@ enum runner_verdict res_teardown_held(struct res_run *run)
     return res_verdict(worst);
 }
 
-void res_skip_rest(struct res_run *run, const char *const *names, size_t n,
-                        const char *why)
+void res_skip_rest(struct res_run *run, const char *const *names, size_t n, const char *why)
 {
     for (size_t i = 0; i < n; i++)
         res_case(run, names[i], REPORT_SKIPPED, 0, "not run: %s", why);
@@ -295,8 +297,8 @@ void res_skip_rest(struct res_run *run, const char *const *names, size_t n,
     }
 }
 
-bool res_probe_case(struct res_run *run, const struct drill_probe *p,
-                    const struct probe_result *pr, enum step_end *worst)
+bool res_probe_case(struct res_run *run, const struct drill_probe *p, const struct probe_result *pr,
+                    enum step_end *worst)
 {
     char name[160];
     snprintf(name, sizeof(name), "probe %s", p->name);

@@ -5,13 +5,16 @@ repeated runs, drh and the peer tool taking turns; the result table.
 A row is drh beside the tool a user would run instead, on the same data in
 the same run. Times are wall-clock seconds of the whole command, CPU is
 user + system of the process and every child it waited for, peak memory is
-the largest resident set of any one of those processes (wait4's ru_maxrss).
+the largest resident set of any one of those processes (ru_maxrss, read by
+GNU time: a child forked by this Python process would otherwise report
+Python's own resident set as its peak, which Linux carries over exec).
 """
 import os
 import platform
 import shlex
 import statistics
 import subprocess
+import tempfile
 import time
 
 
@@ -28,6 +31,9 @@ def run_once(cmd, env=None, cwd=None, ok=(0,), capture=False):
     """Runs cmd (argv list, or a shell string for pipelines: bash -o pipefail)
     to its end. -> Sample. A status not in ok raises BenchError with stderr."""
     argv = cmd if isinstance(cmd, list) else ["bash", "-o", "pipefail", "-c", cmd]
+    fd, rss_file = tempfile.mkstemp(prefix="drh-bench-rss.")
+    os.close(fd)
+    argv = ["/usr/bin/time", "-q", "-f", "%M", "-o", rss_file] + argv
     full_env = dict(os.environ, **(env or {}))
     t0 = time.monotonic()
     p = subprocess.Popen(argv, env=full_env, cwd=cwd, stdin=subprocess.DEVNULL,
@@ -38,10 +44,16 @@ def run_once(cmd, env=None, cwd=None, ok=(0,), capture=False):
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.monotonic() - t0
     p.returncode = os.waitstatus_to_exitcode(status)
+    try:
+        with open(rss_file) as f:
+            rss_kb = int(f.read().split()[-1])
+    except (OSError, ValueError, IndexError):
+        rss_kb = ru.ru_maxrss
+    os.unlink(rss_file)
     if p.returncode not in ok:
         shown = cmd if isinstance(cmd, str) else " ".join(shlex.quote(a) for a in cmd)
         raise BenchError(f"exit {p.returncode}: {shown}\n{err.decode(errors='replace')[-1500:]}")
-    return Sample(wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss, out)
+    return Sample(wall, ru.ru_utime + ru.ru_stime, rss_kb, out)
 
 
 def reps():
