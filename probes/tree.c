@@ -3,11 +3,14 @@
  * open folder descriptors: a symbolic link inside the tree is seen as a
  * link (AT_SYMLINK_NOFOLLOW, O_NOFOLLOW) and never followed, so a restore
  * cannot lead drh out of it; files are opened O_NONBLOCK and checked to be
- * the regular file that was stat'ed, so a FIFO cannot hang the probe.
+ * the regular file that was stat'ed, so a FIFO cannot hang the probe. The
+ * walk runs on the caller's thread; the files it finds are hashed on
+ * worker threads meanwhile (tree_hash.h).
  */
 #include "probes/tree.h"
 
 #include "mem.h"
+#include "probes/tree_hash.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -21,14 +24,17 @@
 #define TREE_MAX_DEPTH 256
 
 struct walk {
-    struct tree t;
-    size_t cap;
-    bool hash;
+    struct tree_pool *pool;
+    size_t n_dirs, n_symlinks, n_other;
     double deadline; /* CLOCK_MONOTONIC seconds; 0: none */
     long timeout;
     const char *root;
-    struct crypto_sha256 *sha;
-    unsigned char block[65536];
+};
+
+/* A folder's entry, as listed. */
+struct s_dirent {
+    char *name;
+    ino_t ino;
 };
 
 static double s_mono(void)
@@ -60,152 +66,184 @@ const struct tree_file *tree_find(const struct tree *t, const char *path)
     return t->n_files ? bsearch(&key, t->files, t->n_files, sizeof key, s_by_path) : NULL;
 }
 
+/* rel/name, or name at the root. */
+static char *s_join(const char *rel, const char *name)
+{
+    size_t a = strlen(rel), b = strlen(name);
+    char *p = xmalloc(a + b + 2);
+    if (a) {
+        memcpy(p, rel, a);
+        p[a++] = '/';
+    }
+    memcpy(p + a, name, b + 1);
+    return p;
+}
+
+static int s_by_ino(const void *a, const void *b)
+{
+    ino_t x = ((const struct s_dirent *)a)->ino, y = ((const struct s_dirent *)b)->ino;
+    return x < y ? -1 : x > y;
+}
+
 static enum drh_status s_io(struct walk *w, const char *rel, const char *what, struct drh_err *err)
 {
     return drh_err_set(err, DRH_E_IO, "cannot %s '%s%s%s': %s", what, w->root, *rel ? "/" : "", rel,
                        strerror(errno));
 }
 
-/* Hashes the regular file name of dir fd (rel for messages) into f. */
-static enum drh_status s_hash(struct walk *w, int dfd, const char *name, const char *rel,
-                              const struct stat *seen, struct tree_file *f, struct drh_err *err)
+/* The entries of dir but . and .., sorted by inode number: stat'ed and
+ * read in that order, a local file system on a disk that seeks reads its
+ * inode tables and (files written one after the other) their data in one
+ * sweep, not in the order of the folder's hash. */
+static enum drh_status s_list(struct walk *w, DIR *dir, const char *rel, struct s_dirent **out,
+                              size_t *n, struct drh_err *err)
 {
-    int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return s_io(w, rel, "open", err);
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_ino != seen->st_ino ||
-        st.st_dev != seen->st_dev) {
-        close(fd);
-        errno = errno ? errno : ESTALE;
-        return s_io(w, rel, "read (it changed while it was read)", err);
-    }
-    long long size = 0;
-    for (;;) {
-        ssize_t r = read(fd, w->block, sizeof w->block);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            close(fd);
-            return s_io(w, rel, "read", err);
-        }
-        if (r == 0)
-            break;
-        crypto_sha256_update(w->sha, w->block, (size_t)r);
-        size += r;
-        if (w->deadline > 0 && s_mono() > w->deadline) {
-            close(fd);
-            return drh_err_set(err, DRH_E_TIMEOUT, "walking '%s' took more than %lds (at '%s')",
-                               w->root, w->timeout, rel);
-        }
-    }
-    close(fd);
-    unsigned char d[CRYPTO_SHA256_LEN];
-    crypto_sha256_final(w->sha, d);
-    crypto_hex(d, sizeof d, f->sha256);
-    f->size = size; /* what was hashed, should the file have grown since the stat */
-    return DRH_OK;
-}
-
-static enum drh_status s_file(struct walk *w, int dfd, const char *name, const char *rel,
-                              const struct stat *st, struct drh_err *err)
-{
-    struct tree_file f = {0};
-    f.size = (long long)st->st_size;
-    f.mtime = (double)st->st_mtim.tv_sec + (double)st->st_mtim.tv_nsec / 1e9;
-    if (w->hash) {
-        enum drh_status s = s_hash(w, dfd, name, rel, st, &f, err);
-        if (s != DRH_OK)
-            return s;
-    }
-    if (w->t.n_files == w->cap) {
-        w->cap = w->cap ? w->cap * 2 : 64;
-        w->t.files = xrealloc(w->t.files, w->cap * sizeof *w->t.files);
-    }
-    f.path = xstrdup(rel);
-    w->t.files[w->t.n_files++] = f;
-    w->t.bytes += f.size;
-    if (f.mtime > w->t.newest_mtime)
-        w->t.newest_mtime = f.mtime;
-    return DRH_OK;
-}
-
-/* Walks the folder open as fd (taken over: closed here), rel its path. */
-static enum drh_status s_dir(struct walk *w, int fd, const char *rel, int depth,
-                             struct drh_err *err)
-{
-    if (depth > TREE_MAX_DEPTH) {
-        close(fd);
-        return drh_err_set(err, DRH_E_IO, "'%s/%s' is nested more than %d folders deep", w->root,
-                           rel, TREE_MAX_DEPTH);
-    }
-    DIR *d = fdopendir(fd);
-    if (!d) {
-        enum drh_status s = s_io(w, rel, "list", err);
-        close(fd);
-        return s;
-    }
-    enum drh_status st = DRH_OK;
+    struct s_dirent *v = NULL;
+    size_t len = 0, cap = 0;
     for (;;) {
         errno = 0;
-        struct dirent *e = readdir(d);
+        struct dirent *e = readdir(dir);
         if (!e) {
-            if (errno)
-                st = s_io(w, rel, "list", err);
-            break;
+            if (!errno)
+                break;
+            enum drh_status st = s_io(w, rel, "list", err);
+            while (len)
+                free(v[--len].name);
+            free(v);
+            return st;
         }
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
+        if (len == cap) {
+            cap = cap ? cap * 2 : 32;
+            v = xrealloc(v, cap * sizeof *v);
+        }
+        v[len].name = xstrdup(e->d_name);
+        v[len++].ino = e->d_ino;
+    }
+    if (len > 1)
+        qsort(v, len, sizeof *v, s_by_ino);
+    *out = v;
+    *n = len;
+    return DRH_OK;
+}
+
+static enum drh_status s_dir(struct walk *w, DIR *dir, const char *rel, int depth,
+                             struct drh_err *err);
+
+/* Walks the folder name of dfd (child its path from the root). */
+static enum drh_status s_subdir(struct walk *w, int dfd, const char *name, const char *child,
+                                int depth, struct drh_err *err)
+{
+    if (depth > TREE_MAX_DEPTH)
+        return drh_err_set(err, DRH_E_IO, "'%s/%s' is nested more than %d folders deep", w->root,
+                           child, TREE_MAX_DEPTH);
+    int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    if (!d) {
+        enum drh_status s = s_io(w, child, fd < 0 ? "open folder" : "list", err);
+        if (fd >= 0)
+            close(fd);
+        return s;
+    }
+    return s_dir(w, d, child, depth, err);
+}
+
+/* Sorts out entry e of the folder td (dfd), child its path: a file is
+ * queued, a folder kept in *sub for later, the rest counted. */
+static enum drh_status s_visit(struct walk *w, struct tree_dir *td, int dfd, struct s_dirent *e,
+                               const char *child, size_t name_at, bool *sub, struct drh_err *err)
+{
+    struct stat sb;
+    *sub = false;
+    if (fstatat(dfd, e->name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+        return s_io(w, child, "stat", err);
+    if (S_ISDIR(sb.st_mode))
+        *sub = true;
+    else if (S_ISREG(sb.st_mode))
+        return tree_pool_add(w->pool, td, child + name_at, child, &sb, err);
+    else if (S_ISLNK(sb.st_mode))
+        w->n_symlinks++;
+    else
+        w->n_other++;
+    return DRH_OK;
+}
+
+/* Walks the folder dir (closed here), rel its path: its files first (the
+ * hashing threads start on them), then its folders. */
+static enum drh_status s_dir(struct walk *w, DIR *dir, const char *rel, int depth,
+                             struct drh_err *err)
+{
+    struct tree_dir *td = tree_pool_dir(dir);
+    int dfd = tree_pool_dir_fd(td);
+    size_t name_at = *rel ? strlen(rel) + 1 : 0;
+    struct s_dirent *v = NULL;
+    size_t n = 0, n_sub = 0, i = 0;
+    enum drh_status st = s_list(w, dir, rel, &v, &n, err);
+    for (; st == DRH_OK && i < n; i++) {
         if (w->deadline > 0 && s_mono() > w->deadline) {
             st = drh_err_set(err, DRH_E_TIMEOUT, "walking '%s' took more than %lds (at '%s')",
                              w->root, w->timeout, *rel ? rel : ".");
             break;
         }
-        char *child = *rel ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
-        struct stat sb;
-        if (fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0) {
-            st = s_io(w, child, "stat", err);
-        } else if (S_ISDIR(sb.st_mode)) {
-            int cfd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            w->t.n_dirs++;
-            st =
-                cfd < 0 ? s_io(w, child, "open folder", err) : s_dir(w, cfd, child, depth + 1, err);
-        } else if (S_ISREG(sb.st_mode)) {
-            st = s_file(w, dirfd(d), e->d_name, child, &sb, err);
-        } else if (S_ISLNK(sb.st_mode)) {
-            w->t.n_symlinks++;
-        } else {
-            w->t.n_other++;
-        }
+        char *child = s_join(rel, v[i].name);
+        bool sub = false;
+        st = s_visit(w, td, dfd, &v[i], child, name_at, &sub, err);
         free(child);
-        if (st != DRH_OK)
-            break;
+        if (sub)
+            v[n_sub++] = v[i]; /* walked below, once the files are queued */
+        else
+            free(v[i].name);
     }
-    closedir(d);
+    for (; i < n; i++) /* left by an error */
+        free(v[i].name);
+    for (size_t k = 0; k < n_sub; k++) {
+        if (st == DRH_OK) {
+            char *child = s_join(rel, v[k].name);
+            w->n_dirs++;
+            st = s_subdir(w, dfd, v[k].name, child, depth + 1, err);
+            free(child);
+        }
+        free(v[k].name);
+    }
+    free(v);
+    tree_pool_dir_done(w->pool, td);
     return st;
 }
 
 enum drh_status tree_walk(const char *root, bool hash, long timeout, struct tree *out,
                           struct drh_err *err)
 {
-    struct walk *w = xcalloc(1, sizeof *w);
-    w->hash = hash;
-    w->root = root;
-    w->timeout = timeout;
-    w->deadline = timeout > 0 ? s_mono() + (double)timeout : 0;
-    w->sha = crypto_sha256_new();
+    return tree_walk_threads(root, hash, timeout, tree_pool_default_threads(), out, err);
+}
+
+enum drh_status tree_walk_threads(const char *root, bool hash, long timeout, size_t threads,
+                                  struct tree *out, struct drh_err *err)
+{
+    struct walk w = {0};
+    w.root = root;
+    w.timeout = timeout;
+    w.deadline = timeout > 0 ? s_mono() + (double)timeout : 0;
+    w.pool = tree_pool_new(root, hash, threads, w.deadline, timeout);
     /* the root may be a mount point that is a symbolic link: follow it only */
     int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    enum drh_status st = fd < 0 ? s_io(w, "", "open folder", err) : s_dir(w, fd, "", 0, err);
-    if (st == DRH_OK) {
-        if (w->t.n_files)
-            qsort(w->t.files, w->t.n_files, sizeof *w->t.files, s_by_path);
-        *out = w->t;
+    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    enum drh_status st;
+    if (!d) {
+        st = s_io(&w, "", fd < 0 ? "open folder" : "list", err);
+        if (fd >= 0)
+            close(fd);
     } else {
-        tree_clean_up(&w->t);
+        st = s_dir(&w, d, "", 0, err);
     }
-    crypto_sha256_free(w->sha);
-    free(w);
+    struct tree t = {0};
+    st = tree_pool_finish(w.pool, st, &t, err);
+    if (st == DRH_OK) {
+        t.n_dirs = w.n_dirs;
+        t.n_symlinks = w.n_symlinks;
+        t.n_other = w.n_other;
+        *out = t;
+    }
     return st;
 }
 
