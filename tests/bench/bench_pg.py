@@ -6,8 +6,6 @@ BENCH_SCALE). Goal: drh at least 2x faster, peak memory under 64 MB.
 Both read the same server with warm caches (the data fits in memory, as a
 restored RDS instance's working set after its first read does not, so this
 is the CPU-bound case: the server's row formatting and the hashing)."""
-import os
-
 import benchlib
 import dbbench
 
@@ -65,27 +63,11 @@ def bench(ctx):
                                               "-c", "max_parallel_workers_per_gather=0"])
     try:
         _fill(srv, 2 * GB * ctx.scale)
-        size = dbbench.size_bytes(srv)
-        benchlib.log(f"postgres: database {size / GB:.2f} GiB")
         env = {"BENCH_DB_PASSWORD": pw, "PGPASSWORD": pw}
-        manifest = os.path.join(ctx.dir("pg"), "manifest.json")
-        benchlib.run_once(dbbench.drh_manifest_argv(ctx, srv, manifest), env=env)
-        drh = dbbench.drh_verify_argv(ctx, srv, manifest)
-        benchlib.run_once(drh, env=env)  # passes
         peer = (f"pg_dump --data-only -h 127.0.0.1 -p {srv.port} -U {dbbench.USER} "
                 f"-d {dbbench.DB} | sha256sum")
-        # A changed row must be noticed, or the time means nothing.
-        srv.sql("UPDATE links SET w = w + 1 WHERE ctid = (SELECT min(ctid) FROM links)",
-                database=dbbench.DB)
-        benchlib.run_once(drh, env=env, ok=(1,))
-        # The changed database is the new baseline.
-        benchlib.run_once(dbbench.drh_manifest_argv(ctx, srv, manifest), env=env)
-        d, p = benchlib.side_by_side(drh, peer, env=env)
-        peak = max(s.rss_mb for s in d)
-        r = benchlib.Row(f"PostgreSQL checksum, {size / GB:.2f} GiB", d, p,
-                         "pg_dump | sha256sum", work=(size / 2**20, "MiB"),
-                         goal="≥2x, <64 MB")
-        r.met = r.ratio() >= 2 and peak < 64
-        return [r]
+        return [dbbench.measure(ctx, srv, env, "PostgreSQL",
+                                "UPDATE links SET w = w + 1 WHERE ctid = "
+                                "(SELECT min(ctid) FROM links)", peer, "pg_dump | sha256sum")]
     finally:
         dbbench.stop(srv)

@@ -65,6 +65,27 @@ def drh_manifest_argv(ctx, srv, out):
             "--password-env", "BENCH_DB_PASSWORD", "--database", DB, "--out", out]
 
 
+def measure(ctx, srv, env, label, change_sql, peer, peer_name):
+    """drh's manifest of the database, then drh verify against it: passes,
+    fails once change_sql changed a row (then that is the new baseline),
+    and is timed beside the peer command. -> the Row."""
+    size = size_bytes(srv)
+    benchlib.log(f"{srv.fam}: database {size / 2**30:.2f} GiB")
+    manifest = os.path.join(ctx.dir(srv.fam), "manifest.json")
+    benchlib.run_once(drh_manifest_argv(ctx, srv, manifest), env=env)
+    drh = drh_verify_argv(ctx, srv, manifest)
+    benchlib.run_once(drh, env=env)  # passes
+    # A changed row must be noticed, or the time means nothing.
+    srv.sql(change_sql, database=DB)
+    benchlib.run_once(drh, env=env, ok=(1,))
+    benchlib.run_once(drh_manifest_argv(ctx, srv, manifest), env=env)
+    d, p = benchlib.side_by_side(drh, peer, env=env)
+    r = benchlib.Row(f"{label} checksum, {size / 2**30:.2f} GiB", d, p, peer_name,
+                     work=(size / 2**20, "MiB"), goal="≥2x, <64 MB")
+    r.met = r.ratio() >= 2 and max(s.rss_mb for s in d) < 64
+    return r
+
+
 def stop(srv):
     try:
         srv.destroy()
