@@ -17,6 +17,7 @@
 #include "log.h"
 #include "version.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,17 @@ int cli_option(int argc, char **argv, int *i, const char *name, const char **out
     }
     *out = argv[++*i];
     return 1;
+}
+
+bool cli_long(const char *text, long lo, long hi, long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = text ? strtol(text, &end, 10) : 0;
+    if (!text || errno || end == text || *end || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
 }
 
 static int s_whoami(int argc, char **argv)

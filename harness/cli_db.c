@@ -65,12 +65,8 @@ int cli_db_target(const char *command, const struct cli_db_options *o, struct db
     else
         return cli_usage_error(command, "--engine is postgres or mysql, not", e);
     long p = t->flavor == DB_POSTGRES ? 5432 : 3306;
-    if (o->port) {
-        char *end = NULL;
-        p = strtol(o->port, &end, 10);
-        if (!end || *end || p < 1 || p > 65535)
-            return cli_usage_error(command, "--port takes 1 to 65535, not", o->port);
-    }
+    if (o->port && !cli_long(o->port, 1, 65535, &p))
+        return cli_usage_error(command, "--port takes 1 to 65535, not", o->port);
     t->tls = DRILL_TLS_PREFER;
     if (o->tls) {
         static const char *const modes[] = {"prefer", "require", "verify-full", "disable"};
@@ -93,4 +89,13 @@ int cli_db_target(const char *command, const struct cli_db_options *o, struct db
     t->database = o->database;
     t->ca_bundle = o->ca;
     return 0;
+}
+
+size_t cli_db_tables(char *list, const char *names[CLI_DB_TABLES_MAX])
+{
+    size_t n = 0;
+    for (char *save = NULL, *tok = list ? strtok_r(list, ",", &save) : NULL;
+         tok && n < CLI_DB_TABLES_MAX; tok = strtok_r(NULL, ",", &save))
+        names[n++] = tok;
+    return n;
 }

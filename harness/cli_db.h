@@ -21,5 +21,9 @@ int cli_db_option(int argc, char **argv, int *i, struct cli_db_options *o, int *
  * usage error for command naming what is missing or wrong. */
 int cli_db_target(const char *command, const struct cli_db_options *o, struct db_target *t,
                   char *password, size_t size);
+/* --tables T1,T2: list split in place at its commas into names; returns
+ * how many (at most CLI_DB_TABLES_MAX). */
+#define CLI_DB_TABLES_MAX 256
+size_t cli_db_tables(char *list, const char *names[CLI_DB_TABLES_MAX]);
 
 #endif

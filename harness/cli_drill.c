@@ -234,16 +234,13 @@ static int s_run(int argc, char **argv)
         rc = cli_usage_error("run", "--now takes an ISO 8601 UTC time, not", now_text);
         goto done;
     }
-    if (conc) {
-        char *end = NULL;
-        errno = 0;
-        long c = strtol(conc, &end, 10);
-        if (errno || !end || *end || c < 1 || c > 64) {
-            rc = cli_usage_error("run", "--concurrency takes 1 to 64, not", conc);
-            goto done;
-        }
-        o.concurrency = (int)c;
+    long c = 0;
+    if (conc && !cli_long(conc, 1, 64, &c)) {
+        rc = cli_usage_error("run", "--concurrency takes 1 to 64, not", conc);
+        goto done;
     }
+    if (conc)
+        o.concurrency = (int)c;
     struct drill **v = NULL;
     size_t n = 0;
     rc = cli_load_drills(files, nf, due, &v, &n);
@@ -391,11 +388,8 @@ static int s_manifest(int argc, char **argv)
     if (bad_usage)
         return bad_usage;
     char *list = tables ? xstrdup(tables) : NULL;
-    const char *names[256];
-    size_t n_names = 0;
-    for (char *save = NULL, *tok = list ? strtok_r(list, ",", &save) : NULL; tok && n_names < 256;
-         tok = strtok_r(NULL, ",", &save))
-        names[n_names++] = tok;
+    const char *names[CLI_DB_TABLES_MAX];
+    size_t n_names = cli_db_tables(list, names);
     struct drh_err err;
     drh_err_clear(&err);
     struct db_conn *c = NULL;

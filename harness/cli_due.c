@@ -184,8 +184,8 @@ bool cli_parse_now(const char *text, time_t *now)
 }
 
 /* The newest run of d, as due_decide wants it. */
-static enum drh_status s_last(struct history_store *h, const struct drill *d,
-                              struct due_input *in, struct drh_err *err)
+static enum drh_status s_last(struct history_store *h, const struct drill *d, struct due_input *in,
+                              struct drh_err *err)
 {
     struct history_record *recs = NULL;
     size_t n = 0;
@@ -312,7 +312,8 @@ static int s_common(const char *cmd, int argc, char **argv, struct common *c)
         if (cli_option(argc, argv, &i, "--store", &c->store, &bad) ||
             cli_option(argc, argv, &i, "--state-dir", &c->state_dir, &bad) ||
             (strcmp(cmd, "due") == 0 && cli_option(argc, argv, &i, "--now", &c->now, &bad)) ||
-            (strcmp(cmd, "history") == 0 && cli_option(argc, argv, &i, "--limit", &c->limit, &bad))) {
+            (strcmp(cmd, "history") == 0 &&
+             cli_option(argc, argv, &i, "--limit", &c->limit, &bad))) {
             if (bad)
                 return cli_usage_error(cmd, "a value is missing after", argv[i]);
             continue;
@@ -371,8 +372,7 @@ static int s_due(int argc, char **argv)
             json_add_string(j, "drill", v[i]->name);
             json_add_string(j, "file", v[i]->path);
             json_add_bool(j, "due", r.due);
-            json_add_string(j, "schedule",
-                            v[i]->schedule.present ? v[i]->schedule.expression : "");
+            json_add_string(j, "schedule", v[i]->schedule.present ? v[i]->schedule.expression : "");
             json_add_string(j, "timezone", v[i]->schedule.present ? v[i]->schedule.timezone : "");
             json_add_string(j, "scheduled_for", r.scheduled_for ? sched : "");
             json_add_string(j, "next", r.next ? next : "");
@@ -411,13 +411,8 @@ static int s_history(int argc, char **argv)
     long limit = 20;
     if (!rc && c.n_args > 1)
         rc = cli_usage_error("history", "one drill name at most, not", c.args[1]);
-    if (!rc && c.limit) {
-        char *end = NULL;
-        errno = 0;
-        limit = strtol(c.limit, &end, 10);
-        if (errno || !end || *end || limit < 0 || limit > 100000)
-            rc = cli_usage_error("history", "--limit takes 0 to 100000, not", c.limit);
-    }
+    if (!rc && c.limit && !cli_long(c.limit, 0, 100000, &limit))
+        rc = cli_usage_error("history", "--limit takes 0 to 100000, not", c.limit);
     struct history_store *h = NULL;
     if (!rc)
         rc = cli_history_open(c.store, c.state_dir, &h);

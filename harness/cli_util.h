@@ -6,6 +6,8 @@
 #define DRH_CLI_UTIL_H
 #include "err.h"
 
+#include <stdbool.h>
+
 struct cli_command {
     const char *name;
     int (*run)(int argc, char **argv);
@@ -20,6 +22,9 @@ int cli_usage_error(const char *command, const char *what, const char *arg);
 /* Takes "--name VALUE"; returns 1 when argv[*i] was that option (then *bad
  * is set when the value is missing). */
 int cli_option(int argc, char **argv, int *i, const char *name, const char **out, int *bad);
+/* A whole decimal number in [lo, hi] into *out; false (*out untouched) for
+ * anything else. */
+bool cli_long(const char *text, long lo, long hi, long *out);
 
 /* The drill commands (cli_drill.c): run, validate, plan, teardown, manifest. */
 extern const struct cli_command cli_drill_commands[];

@@ -55,13 +55,6 @@ static int s_worst(int a, int b)
     return a > b ? a : b;
 }
 
-static long s_number(const char *text, long lo, long hi)
-{
-    char *end = NULL;
-    long v = text ? strtol(text, &end, 10) : -1;
-    return text && end && !*end && v >= lo && v <= hi ? v : -1;
-}
-
 static int s_database(const struct cli_db_options *o, struct drill_probe *probes, size_t n)
 {
     struct db_target t;
@@ -109,11 +102,10 @@ static int s_verify(int argc, char **argv)
     if (!tree == !o.engine)
         return cli_usage_error("verify", "needs one of --tree DIR and --engine ENGINE, near",
                                tree ? "--tree" : "--manifest");
-    long secs = timeout ? s_number(timeout, 1, 7 * 86400) : 3600;
-    if (secs < 0)
+    long secs = 3600, n_jobs = 0;
+    if (timeout && !cli_long(timeout, 1, 7 * 86400, &secs))
         return cli_usage_error("verify", "--timeout takes 1 to 604800 seconds, not", timeout);
-    long n_jobs = jobs ? s_number(jobs, 1, 64) : 0;
-    if (n_jobs < 0)
+    if (jobs && !cli_long(jobs, 1, 64, &n_jobs))
         return cli_usage_error("verify", "--jobs takes 1 to 64, not", jobs);
     if (tree) {
         if (tables || jobs || o.host || o.user || o.port || o.database)
@@ -130,11 +122,11 @@ static int s_verify(int argc, char **argv)
     }
 
     char *list = tables ? xstrdup(tables) : NULL;
-    struct drill_table names[256];
-    size_t n_names = 0;
-    for (char *save = NULL, *tok = list ? strtok_r(list, ",", &save) : NULL; tok && n_names < 256;
-         tok = strtok_r(NULL, ",", &save))
-        names[n_names++] = (struct drill_table){tok, 0};
+    const char *split[CLI_DB_TABLES_MAX];
+    struct drill_table names[CLI_DB_TABLES_MAX];
+    size_t n_names = cli_db_tables(list, split);
+    for (size_t i = 0; i < n_names; i++)
+        names[i] = (struct drill_table){(char *)split[i], 0};
     char schema[] = "schema", checksum[] = "checksum";
     struct drill_probe probes[2] = {
         {.name = schema, .kind = PROBE_SCHEMA, .timeout = secs},

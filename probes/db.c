@@ -26,7 +26,6 @@ void db_conn_init(struct db_conn *c, const struct db_ops *ops, const struct db_t
     c->ops = ops;
     c->flavor = t->flavor;
     c->timeout = -1;
-    c->database = xstrdup(t->database ? t->database : "");
     c->target = *t;
     c->target.host = xstrdup(t->host);
     c->target.database = t->database ? xstrdup(t->database) : NULL;
@@ -63,7 +62,7 @@ void db_close(struct db_conn *c)
 {
     if (!c)
         return;
-    char *label = c->label, *version = c->version, *database = c->database;
+    char *label = c->label, *version = c->version;
     struct db_target t = c->target;
     c->ops->close(c); /* frees c itself */
     free((char *)t.host);
@@ -76,7 +75,6 @@ void db_close(struct db_conn *c)
     free((char *)t.ca_bundle);
     free(label);
     free(version);
-    free(database);
 }
 
 enum db_flavor db_flavor(const struct db_conn *c)
@@ -96,7 +94,7 @@ const char *db_server_version(const struct db_conn *c)
 
 const char *db_database(const struct db_conn *c)
 {
-    return c->database;
+    return c->target.database ? c->target.database : "";
 }
 
 const char *db_describe(const struct db_conn *c)

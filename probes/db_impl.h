@@ -25,7 +25,6 @@ struct db_conn {
     enum db_flavor flavor;
     char *label;    /* "postgres at 127.0.0.1:5432 database 'app'" */
     char *version;  /* the server's version string */
-    char *database; /* "" when none */
     bool tls;
     int timeout;      /* the statement timeout set on the server; -1: unknown */
     char sqlstate[8]; /* of the last failed statement; "" when none */

@@ -32,9 +32,13 @@ static const unsigned char s_special[256] = {
     ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1,
 };
 
-static char s_copy_unescape(char ch)
+/* The byte at *q, a COPY escape ("\\t") decoded; *q moves past it. */
+static char s_copy_byte(const char **q, const char *stop)
 {
-    switch (ch) {
+    char ch = *(*q)++;
+    if (ch != '\\' || *q >= stop)
+        return ch;
+    switch (ch = *(*q)++) {
     case 'b':
         return '\b';
     case 'f':
@@ -82,14 +86,12 @@ size_t manifest_pg_record(const char *line, size_t len, char *out)
                 /* Escaped: whether to quote depends on the bytes they stand
                  * for (a backspace alone is not quoted). */
                 bool quote = n == 0;
-                for (const char *q = p; q < stop && !quote; q++) {
-                    char ch = *q == '\\' && q + 1 < stop ? s_copy_unescape(*++q) : *q;
-                    quote = s_special[(unsigned char)ch] != 0;
-                }
+                for (const char *q = p; q < stop && !quote;)
+                    quote = s_special[(unsigned char)s_copy_byte(&q, stop)] != 0;
                 if (quote)
                     *o++ = '"';
-                for (const char *q = p; q < stop; q++) {
-                    char ch = *q == '\\' && q + 1 < stop ? s_copy_unescape(*++q) : *q;
+                for (const char *q = p; q < stop;) {
+                    char ch = s_copy_byte(&q, stop);
                     if (quote && s_special[(unsigned char)ch] == 2)
                         *o++ = ch;
                     *o++ = ch;

@@ -69,11 +69,13 @@ static void s_piece_done(struct s_run *r, const struct s_piece *p, enum drh_stat
     pthread_mutex_unlock(&r->lock);
 }
 
-static void s_exec(struct db_conn *c, const char *sql)
+/* With the piece's own timeout: the same as the piece's statement, so the
+ * session's statement_timeout is set once, not switched around each piece. */
+static void s_exec(struct db_conn *c, const char *sql, int timeout)
 {
     struct db_result res = {0};
     struct drh_err ignored;
-    db_query(c, sql, 0, &res, &ignored);
+    db_query(c, sql, timeout, &res, &ignored);
     db_result_clean_up(&res);
 }
 
@@ -86,10 +88,11 @@ static enum drh_status s_piece_sum(struct db_conn *c, const char *table, const s
 {
     bool pg = db_flavor(c) == DB_POSTGRES;
     if (pg)
-        s_exec(c, "SAVEPOINT drh_piece");
+        s_exec(c, "SAVEPOINT drh_piece", timeout);
     enum drh_status st = manifest_table_sum(c, table, p->first, p->end, timeout, sum, rows, err);
     if (pg)
-        s_exec(c, st == DRH_OK ? "RELEASE SAVEPOINT drh_piece" : "ROLLBACK TO SAVEPOINT drh_piece");
+        s_exec(c, st == DRH_OK ? "RELEASE SAVEPOINT drh_piece" : "ROLLBACK TO SAVEPOINT drh_piece",
+               timeout);
     return st;
 }
 
@@ -109,12 +112,11 @@ static void s_work(struct s_run *r, struct db_conn *c)
         long long rows = 0;
         enum drh_status st = DRH_OK;
         int left = s_left(r);
-        if (skip)
-            st = DRH_OK;
-        else if (left < 0)
+        /* A skipped piece adds nothing: its table already failed. */
+        if (!skip && left < 0)
             st = drh_err_set(&err, DRH_E_TIMEOUT, "out of time before table '%s' was read",
                              r->v[p->job].table);
-        else
+        else if (!skip)
             st = s_piece_sum(c, r->v[p->job].table, p, left, sum, &rows, &err);
         s_piece_done(r, p, st, sum, rows, &err);
     }

@@ -9,6 +9,7 @@
 
 #include "aws/http.h"
 #include "mem.h"
+#include "mono.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,13 +26,6 @@
 #define S_DEFAULT_TIMEOUT 60
 #define S_BODY_SHOWN 80
 
-static double s_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static void s_start(struct probe_ctx *x, const struct drill_probe *p, struct probe_result *out)
 {
     memset(x, 0, sizeof *x);
@@ -46,7 +40,7 @@ static void s_start(struct probe_ctx *x, const struct drill_probe *p, struct pro
 static double s_left(const struct probe_ctx *x)
 {
     double start = (double)x->start.tv_sec + (double)x->start.tv_nsec / 1e9;
-    return (double)x->timeout - (s_now() - start);
+    return (double)x->timeout - (mono_now() - start);
 }
 
 /* Sleeps up to one second but not past the deadline; false when no time is left. */

@@ -10,6 +10,7 @@
 #include "probes/tree.h"
 
 #include "mem.h"
+#include "mono.h"
 #include "probes/tree_hash.h"
 
 #include <dirent.h>
@@ -37,13 +38,6 @@ struct s_dirent {
     ino_t ino;
 };
 
-static double s_mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void tree_clean_up(struct tree *t)
 {
     if (!t)
@@ -54,7 +48,7 @@ void tree_clean_up(struct tree *t)
     memset(t, 0, sizeof *t);
 }
 
-static int s_by_path(const void *a, const void *b)
+int tree_file_by_path(const void *a, const void *b)
 {
     return strcmp(((const struct tree_file *)a)->path, ((const struct tree_file *)b)->path);
 }
@@ -63,7 +57,7 @@ const struct tree_file *tree_find(const struct tree *t, const char *path)
 {
     struct tree_file key = {0};
     key.path = (char *)path;
-    return t->n_files ? bsearch(&key, t->files, t->n_files, sizeof key, s_by_path) : NULL;
+    return t->n_files ? bsearch(&key, t->files, t->n_files, sizeof key, tree_file_by_path) : NULL;
 }
 
 /* rel/name, or name at the root. */
@@ -181,7 +175,7 @@ static enum drh_status s_dir(struct walk *w, DIR *dir, const char *rel, int dept
     size_t n = 0, n_sub = 0, i = 0;
     enum drh_status st = s_list(w, dir, rel, &v, &n, err);
     for (; st == DRH_OK && i < n; i++) {
-        if (w->deadline > 0 && s_mono() > w->deadline) {
+        if (w->deadline > 0 && mono_now() > w->deadline) {
             st = drh_err_set(err, DRH_E_TIMEOUT, "walking '%s' took more than %lds (at '%s')",
                              w->root, w->timeout, *rel ? rel : ".");
             break;
@@ -223,7 +217,7 @@ enum drh_status tree_walk_threads(const char *root, bool hash, long timeout, siz
     struct walk w = {0};
     w.root = root;
     w.timeout = timeout;
-    w.deadline = timeout > 0 ? s_mono() + (double)timeout : 0;
+    w.deadline = timeout > 0 ? mono_now() + (double)timeout : 0;
     w.pool = tree_pool_new(root, hash, threads, w.deadline, timeout);
     /* the root may be a mount point that is a symbolic link: follow it only */
     int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -23,6 +23,9 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
+/* The "format" of a files manifest. */
+#define TREE_MANIFEST_FORMAT "drh-files-manifest-1"
+
 struct tree_file {
     char *path; /* relative to the root */
     long long size;

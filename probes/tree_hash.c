@@ -14,6 +14,7 @@
 #include "probes/tree_hash.h"
 
 #include "mem.h"
+#include "mono.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -82,13 +83,6 @@ struct tree_pool {
     struct s_hasher own; /* the walk's thread's, made when it hashes */
 };
 
-static double s_mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 size_t tree_pool_default_threads(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -131,7 +125,7 @@ static enum drh_status s_hash(const struct tree_pool *p, struct s_hasher *h, str
                               struct drh_err *err)
 {
     const char *rel = it->f.path;
-    if (p->deadline > 0 && s_mono() > p->deadline)
+    if (p->deadline > 0 && mono_now() > p->deadline)
         return s_timeout(p, rel, err);
     int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
     int fd = openat(it->dir->fd, rel + it->name, flags | (it->noatime ? O_NOATIME : 0));
@@ -163,7 +157,7 @@ static enum drh_status s_hash(const struct tree_pool *p, struct s_hasher *h, str
          * read() for the 0 that would follow */
         if (r == 0 || (r < S_BLOCK && n == (long long)st.st_size))
             break;
-        if (p->deadline > 0 && s_mono() > p->deadline) {
+        if (p->deadline > 0 && mono_now() > p->deadline) {
             close(fd);
             return s_timeout(p, rel, err);
         }
@@ -356,11 +350,6 @@ enum drh_status tree_pool_add(struct tree_pool *p, struct tree_dir *d, const cha
     return DRH_OK;
 }
 
-static int s_by_path(const void *a, const void *b)
-{
-    return strcmp(((const struct tree_file *)a)->path, ((const struct tree_file *)b)->path);
-}
-
 /* The entries as one array, the segments freed as they are copied. */
 static void s_gather(struct tree_pool *p, struct tree *t)
 {
@@ -377,7 +366,7 @@ static void s_gather(struct tree_pool *p, struct tree *t)
         }
     }
     if (t->n_files)
-        qsort(t->files, t->n_files, sizeof *t->files, s_by_path);
+        qsort(t->files, t->n_files, sizeof *t->files, tree_file_by_path);
 }
 
 enum drh_status tree_pool_finish(struct tree_pool *p, enum drh_status walk_status, struct tree *out,

@@ -17,13 +17,13 @@
 
 #include <dirent.h>
 
-/* The "format" of a files manifest (docs/efs.md). */
-#define TREE_MANIFEST_FORMAT "drh-files-manifest-1"
-
 /* Files queued and not hashed yet, at most (then the walk waits). */
 #define TREE_POOL_QUEUE 128
 /* Hashing threads at most, however many CPUs there are. */
 #define TREE_POOL_MAX_THREADS 8
+
+/* qsort() / bsearch() order of struct tree_file: by path, byte-wise. */
+int tree_file_by_path(const void *a, const void *b);
 
 struct tree_pool;
 /* A folder being walked, shared by the files queued from it. */

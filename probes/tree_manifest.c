@@ -9,7 +9,6 @@
 
 #include "json.h"
 #include "mem.h"
-#include "probes/tree_hash.h"
 
 #include <errno.h>
 #include <stdio.h>

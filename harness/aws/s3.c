@@ -334,43 +334,6 @@ enum drh_status s3_get_lifecycle(struct aws_client *c, const char *bucket, size_
     return DRH_OK;
 }
 
-/* One Version or DeleteMarker entry into x. Its children are read in one
- * pass (a listing page holds a thousand entries of a dozen elements each:
- * a look-up per field would walk them again and again); the first of each
- * name counts, as xml_find_text() would take it. */
-static void s_entry_version(const struct xml_node *e, bool marker, struct s3_version *x)
-{
-    memset(x, 0, sizeof *x);
-    x->delete_marker = marker;
-    bool seen_size = false, seen_time = false, seen_latest = false;
-    for (const struct xml_node *f = xml_first_child(e); f; f = xml_next_sibling(f)) {
-        const char *name = xml_name(f);
-        char *s = NULL;
-        if (!x->key && strcmp(name, "Key") == 0) {
-            x->key = xml_text(f);
-        } else if (!x->version_id && strcmp(name, "VersionId") == 0) {
-            x->version_id = xml_text(f);
-        } else if (!marker && !x->etag && strcmp(name, "ETag") == 0) {
-            x->etag = xml_text(f);
-        } else if (!seen_size && strcmp(name, "Size") == 0) {
-            seen_size = true;
-            s = xml_text(f);
-            x->size = strtoll(s, NULL, 10);
-        } else if (!seen_time && strcmp(name, "LastModified") == 0) {
-            seen_time = true;
-            s = xml_text(f);
-            x->modified = s_iso_time(s);
-        } else if (!seen_latest && strcmp(name, "IsLatest") == 0) {
-            seen_latest = true;
-            s = xml_text(f);
-            x->latest = strcmp(s, "true") == 0;
-        }
-        free(s);
-    }
-    if (!x->key)
-        x->key = xstrdup("");
-}
-
 /* Appends the Version and DeleteMarker entries of one page, in order. */
 static void s_page_versions(const struct xml_node *root, struct s3_version **v, size_t *n,
                             size_t *cap)
@@ -383,7 +346,21 @@ static void s_page_versions(const struct xml_node *root, struct s3_version **v, 
             *cap = *cap ? *cap * 2 : 256;
             *v = xrealloc(*v, *cap * sizeof **v);
         }
-        s_entry_version(e, marker, &(*v)[(*n)++]);
+        struct s3_version *x = &(*v)[(*n)++];
+        memset(x, 0, sizeof *x);
+        x->delete_marker = marker;
+        x->key = xml_find_text(e, "Key");
+        if (!x->key)
+            x->key = xstrdup("");
+        x->version_id = xml_find_text(e, "VersionId");
+        x->etag = marker ? NULL : xml_find_text(e, "ETag");
+        char *s = xml_find_text(e, "Size");
+        x->size = s ? strtoll(s, NULL, 10) : 0;
+        free(s);
+        s = xml_find_text(e, "LastModified");
+        x->modified = s_iso_time(s);
+        free(s);
+        x->latest = xml_find_true(e, "IsLatest");
     }
 }
 

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "mem.h"
+#include "mono.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,13 +31,6 @@ char *ec2_tunnel_command(const char *tmpl, const char *instance_id, const char *
     const struct cmd_var vars[] = {
         {"instance_id", instance_id}, {"private_ip", private_ip}, {"port", port_s}};
     return cmd_expand(tmpl, vars, sizeof vars / sizeof vars[0]);
-}
-
-static double s_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 void ec2_tunnel_close(struct ec2_tunnel *t)
@@ -65,9 +59,9 @@ static int s_first_line(struct ec2_tunnel *t, double timeout, char *line, size_t
                         struct drh_err *err)
 {
     size_t n = 0;
-    double until = s_now() + timeout;
+    double until = mono_now() + timeout;
     for (;;) {
-        double left = until - s_now();
+        double left = until - mono_now();
         if (left <= 0) {
             drh_err_set(err, DRH_E_CONFIG, "the tunnel printed no \"HOST:PORT\" line within %.0fs",
                         timeout);

@@ -10,6 +10,7 @@
 #include "aws/http.h"
 #include "mem.h"
 #include "version.h"
+#include "mono.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -53,13 +54,6 @@ void notify_url_describe(const char *url, char *out, size_t size)
     bool more = url[end] != '\0' && strcmp(url + end, "/") != 0;
     snprintf(out, size, "%.*s%.*s%s", (int)scheme, url, (int)(end - host), url + host,
              more ? "/\xe2\x80\xa6" : "");
-}
-
-static double s_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void s_sleep(const struct notify_webhook_options *o, double seconds)
@@ -232,13 +226,13 @@ void notify_webhook_post(const char *url, const char *json,
     double timeout = o->timeout > 0 ? (double)o->timeout : DEFAULT_TIMEOUT;
     int max = o->max_attempts > 0 ? o->max_attempts : DEFAULT_ATTEMPTS;
     double delay = o->base_delay > 0 ? o->base_delay : DEFAULT_BASE_DELAY;
-    double deadline = s_now() + 2 * timeout;
+    double deadline = mono_now() + 2 * timeout;
     double least = timeout < 1 ? timeout : 1; /* the shortest attempt worth making */
     struct s_try t;
     const char *stop = "";
     int attempt = 0;
     while (attempt < max) {
-        double left = deadline - s_now();
+        double left = deadline - mono_now();
         double seconds = left < timeout ? left : timeout;
         attempt++;
         s_attempt(url, json, o, seconds, &t);
@@ -254,7 +248,7 @@ void notify_webhook_post(const char *url, const char *json,
             break;
         double wait = t.wait >= 0 ? t.wait : delay;
         delay *= 2;
-        left = deadline - s_now();
+        left = deadline - mono_now();
         if (wait > left - least)
             wait = left - least;
         if (wait < 0) {

@@ -5,6 +5,7 @@
  */
 #include "run/command.h"
 #include "mem.h"
+#include "mono.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -62,13 +63,6 @@ char *cmd_expand_as(const char *tmpl, const struct cmd_var *vars, size_t n, bool
         }
     }
     return buf_detach(&b);
-}
-
-static double s_mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Keeps the last S_TAIL bytes of what the command wrote. */
@@ -136,7 +130,7 @@ enum drh_status cmd_run_env(const char *cmd, const char *const *env, size_t n_en
     close(fds[1]);
     char tail[S_TAIL + 1];
     size_t tail_len = 0;
-    double until = s_mono() + (double)(timeout > 0 ? timeout : 120);
+    double until = mono_now() + (double)(timeout > 0 ? timeout : 120);
     int status = 0;
     bool exited = false, timed_out = false, open_pipe = true;
     while (!exited) {
@@ -148,8 +142,8 @@ enum drh_status cmd_run_env(const char *cmd, const char *const *env, size_t n_en
                 s_keep(tail, &tail_len, chunk, (size_t)r);
             if (r > 0 && out && out->len < CMD_OUTPUT_MAX)
                 buf_append(out, chunk,
-                        (size_t)r < CMD_OUTPUT_MAX - out->len ? (size_t)r
-                                                              : CMD_OUTPUT_MAX - out->len);
+                           (size_t)r < CMD_OUTPUT_MAX - out->len ? (size_t)r
+                                                                 : CMD_OUTPUT_MAX - out->len);
             else if (r == 0)
                 open_pipe = false;
         } else if (!open_pipe) {
@@ -157,7 +151,7 @@ enum drh_status cmd_run_env(const char *cmd, const char *const *env, size_t n_en
             nanosleep(&ts, NULL);
         }
         exited = waitpid(pid, &status, WNOHANG) == pid;
-        if (!exited && s_mono() > until) {
+        if (!exited && mono_now() > until) {
             kill(-pid, SIGKILL);
             waitpid(pid, &status, 0);
             exited = timed_out = true;

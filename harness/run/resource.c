@@ -214,9 +214,9 @@ void res_measure(struct res_run *run, enum step_end *worst)
                  run->rpo_basis ? run->rpo_basis : "backup", a, rpo, ok ? "within" : "exceeds", b);
         if (!ok && *worst < STEP_FAILED)
             *worst = STEP_FAILED;
-    } else if (run->r->type == DRILL_S3 && *worst == STEP_OK) {
-        /* A comparison-only S3 drill (no canary, no restore) has nothing
-         * to measure an RPO by: not a failure the run would not report. */
+    } else if (run->r->type == DRILL_S3 && !run->r->s3.canary && !run->r->s3.restore) {
+        /* An S3 resource that only compares (no canary, no restore) has
+         * nothing to measure an RPO by, whatever else happened. */
         res_case(run, "rpo", REPORT_SKIPPED, 0, "not measured: no canary and no restore");
     } else if (restores) {
         res_case(run, "rpo", REPORT_FAIL, 0, "not measured: no backup was selected");

@@ -297,6 +297,31 @@ class S3Drills(unittest.TestCase):
         self.assertEqual(cases["replication lag"][0], "passed")
         self.assert_nothing_left(run, src, rep)
 
+    def test_compare_only_drill_has_no_rpo_to_measure(self):
+        """No canary, no restore: the rpo case is skipped, whether the
+        comparison passes or fails (and never a failure the exit code
+        would not report)."""
+        src, rep = "cmp-src", "cmp-rep"
+        buckets(src, rep)
+        p = s3("production")
+        for k in ("a.txt", "b.txt"):
+            p.put_object(Bucket=src, Key=k, Body=k.encode())
+        wait_replicated(src)
+        path = drill("s3-compare-only", src, rep, live={"canary": False})
+        run = Run(path, "it-s3-cmp-ok")
+        self.assertEqual(run.rc, 0, run.explain())
+        cases = run.cases()
+        self.assertEqual(cases["compare"][0], "passed", run.explain())
+        self.assertEqual(cases["rpo"], ("skipped", "not measured: no canary and no restore"))
+        s3("dr").delete_object(Bucket=rep, Key="b.txt")
+        run = Run(path, "it-s3-cmp-bad")
+        self.assertEqual(run.rc, 1, run.explain())
+        cases = run.cases()
+        self.assertEqual(cases["compare"][0], "failure", run.explain())
+        self.assertIn("b.txt", cases["compare"][1])
+        self.assertEqual(cases["rpo"][0], "skipped", run.explain())
+        self.assert_nothing_left(run, src, rep)
+
     def test_bucket_of_thousands_of_objects(self):
         src, rep = "big-src", "big-rep"
         objects = {f"obj/{i:05d}": f"object {i}" for i in range(3000)}
